@@ -1,0 +1,100 @@
+//! The `frontline` command line.
+//!
+//! Exit codes: 0 success; 1 a scenario or result is invalid, or the work
+//! failed; 2 bad command-line usage; 130 interrupted by Ctrl-C.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::check::summary;
+use crate::load::load;
+
+/// frontline: estimate the risk of clashes between non-allied forces by
+/// Monte Carlo simulation of a theatre.
+#[derive(Debug, Parser)]
+#[command(name = "frontline", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate scenario files and print a short summary of each.
+    Check {
+        /// Scenario files (TOML, or JSON by the `.json` extension).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Check { files } => check(&files),
+    }
+}
+
+fn check(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut failed = 0;
+    let mut stdout = std::io::stdout().lock();
+    for f in files {
+        match load(Some(f), &[]) {
+            Ok(l) => stdout.write_all(summary(&l).as_bytes())?,
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {e}");
+            }
+        }
+    }
+    stdout.flush()?;
+    if failed > 0 {
+        eprintln!(
+            "{failed} of {} file{} invalid",
+            files.len(),
+            if files.len() == 1 { " is" } else { "s are" }
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
