@@ -1,2 +1,2 @@
 //! Benchmarks.
-fn main(){}
+fn main() {}

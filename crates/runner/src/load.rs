@@ -240,7 +240,11 @@ fn locate(text: &str, offset: usize) -> (usize, usize, String) {
     let start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = text[start..offset].chars().count() + 1;
     let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    (line, column, text[start..end].trim_end_matches('\r').to_string())
+    (
+        line,
+        column,
+        text[start..end].trim_end_matches('\r').to_string(),
+    )
 }
 
 /// Canonical content hash of a raw scenario.

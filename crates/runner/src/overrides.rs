@@ -77,7 +77,10 @@ impl fmt::Display for OverrideError {
 impl std::error::Error for OverrideError {}
 
 /// Applies overrides in order and returns the new raw scenario.
-pub fn apply_overrides(raw: &RawScenario, overrides: &[Override]) -> Result<RawScenario, OverrideError> {
+pub fn apply_overrides(
+    raw: &RawScenario,
+    overrides: &[Override],
+) -> Result<RawScenario, OverrideError> {
     let mut doc = serde_json::to_value(raw).expect("raw scenarios serialize");
     for o in overrides {
         let err = |message: String| OverrideError {
@@ -136,7 +139,10 @@ fn locate<'a>(doc: &'a mut Value, path: &str) -> Result<&'a mut Value, String> {
             let mut keys: Vec<&String> = obj.keys().collect();
             keys.sort();
             let keys: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
-            return Err(format!("unknown key `{key}`; expected one of {}", keys.join(", ")));
+            return Err(format!(
+                "unknown key `{key}`; expected one of {}",
+                keys.join(", ")
+            ));
         }
         cur = obj.get_mut(*key).expect("checked");
     }
@@ -151,7 +157,10 @@ fn select(list: &[Value], head: &str, sel: &str) -> Result<usize, String> {
         return if (1..=list.len()).contains(&n) {
             Ok(n - 1)
         } else {
-            Err(format!("there is no event #{n} (the scenario has {})", list.len()))
+            Err(format!(
+                "there is no event #{n} (the scenario has {})",
+                list.len()
+            ))
         };
     }
     if head == "relation" {

@@ -2,10 +2,41 @@
 //!
 //! The simulation model of frontline: a validated [`scenario::Scenario`] and a
 //! seeded random stream become a bevy_ecs `World` that is advanced tick by
-//! tick through one fixed, chained schedule, and hands back one run's
-//! [`metrics::Outcome`]. Nothing here prints, reads files or knows about
-//! Monte Carlo replication; that is the runner's business.
+//! tick through one fixed, chained schedule ([`world::TickSet`]), and hand
+//! back one run's [`metrics::Outcome`]. Nothing here prints, reads files or
+//! knows about Monte Carlo replication; that is the runner's business.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use frontline_sim::prelude::*;
+//! # fn scenario() -> Scenario { unimplemented!() }
+//! let theatre = Arc::new(Theatre::new(scenario()));
+//! let mut sim = Sim::new(theatre);
+//! let outcome = sim.run(42, 0, false); // master seed 42, run 0
+//! println!("{} pairs tracked", outcome.pairs.len());
+//! ```
 
+pub mod combat;
+pub mod events;
+pub mod force;
+pub mod friction;
 pub mod geo;
+pub mod metrics;
+pub mod movement;
 pub mod params;
+pub mod relation;
+pub mod rng;
 pub mod scenario;
+pub mod site;
+pub mod spatial;
+pub mod theatre;
+pub mod world;
+
+/// The types most users need.
+pub mod prelude {
+    pub use crate::metrics::{LogEvent, Outcome, PairOutcome, Severity};
+    pub use crate::params::{CombatMode, ModelParams};
+    pub use crate::scenario::{RawScenario, Scenario};
+    pub use crate::theatre::Theatre;
+    pub use crate::world::Sim;
+}

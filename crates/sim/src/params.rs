@@ -102,6 +102,9 @@ pub struct FrictionParams {
     pub clash_casualties: f64,
     /// Mean personnel lost by each side in an engagement (Poisson). Default 20.
     pub engagement_casualties: f64,
+    /// An incident is attributed to the nearest site within this distance,
+    /// km. Default 15.
+    pub site_attribution_km: f64,
 }
 
 impl Default for FrictionParams {
@@ -124,6 +127,7 @@ impl Default for FrictionParams {
             rival_escalation: 1.5,
             clash_casualties: 3.0,
             engagement_casualties: 20.0,
+            site_attribution_km: 15.0,
         }
     }
 }

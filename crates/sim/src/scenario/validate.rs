@@ -132,11 +132,7 @@ impl Checker {
         let low_ok = if open_lo { v > lo } else { v >= lo };
         if !low_ok || v > hi {
             let lb = if open_lo { "(" } else { "[" };
-            self.err(
-                e,
-                field,
-                format!("must be in {lb}{lo}, {hi}], found `{v}`"),
-            );
+            self.err(e, field, format!("must be in {lb}{lo}, {hi}], found `{v}`"));
             return false;
         }
         true
@@ -161,7 +157,11 @@ impl Checker {
             self.count("faction", raw.factions.len(), LIMITS.factions),
             self.count("force", raw.forces.len(), LIMITS.forces),
             self.count("site", raw.sites.len(), LIMITS.sites),
-            self.count("contact_line", raw.contact_lines.len(), LIMITS.contact_lines),
+            self.count(
+                "contact_line",
+                raw.contact_lines.len(),
+                LIMITS.contact_lines,
+            ),
             self.count("zone", raw.zones.len(), LIMITS.zones),
             self.count("event", raw.events.len(), LIMITS.events),
         ]
@@ -173,8 +173,22 @@ impl Checker {
             self.err(e, "name", "must not be empty");
         }
         check_date(&m.start_date).unwrap_or_else(|msg| self.err(e, "start_date", msg));
-        let horizon_ok = self.range(e, "horizon_days", m.horizon_days, 0.0, LIMITS.horizon_days, true);
-        let tick_ok = self.range(e, "tick_hours", m.tick_hours, 0.0, 24.0 * LIMITS.horizon_days, true);
+        let horizon_ok = self.range(
+            e,
+            "horizon_days",
+            m.horizon_days,
+            0.0,
+            LIMITS.horizon_days,
+            true,
+        );
+        let tick_ok = self.range(
+            e,
+            "tick_hours",
+            m.tick_hours,
+            0.0,
+            24.0 * LIMITS.horizon_days,
+            true,
+        );
         let mut ticks = 0u32;
         if horizon_ok && tick_ok {
             let hh = m.horizon_days * 24.0;
@@ -210,7 +224,14 @@ impl Checker {
             });
         }
         self.theatre_km = 1000.0;
-        if self.range(e, "theatre_radius_km", m.theatre_radius_km, 0.0, 5000.0, true) {
+        if self.range(
+            e,
+            "theatre_radius_km",
+            m.theatre_radius_km,
+            0.0,
+            5000.0,
+            true,
+        ) {
             self.theatre_km = m.theatre_radius_km;
         }
         self.params(raw);
@@ -278,23 +299,96 @@ impl Checker {
         let e = "model.friction";
         let big = 1e6;
         for (name, v, lo, hi, open) in [
-            ("base_hazard_per_hour", f.base_hazard_per_hour, 0.0, 100.0, false),
-            ("proximity_scale_km", f.proximity_scale_km, 0.0, 1000.0, true),
-            ("reference_strength", f.reference_strength, 0.0, LIMITS.strength, true),
+            (
+                "base_hazard_per_hour",
+                f.base_hazard_per_hour,
+                0.0,
+                100.0,
+                false,
+            ),
+            (
+                "proximity_scale_km",
+                f.proximity_scale_km,
+                0.0,
+                1000.0,
+                true,
+            ),
+            (
+                "reference_strength",
+                f.reference_strength,
+                0.0,
+                LIMITS.strength,
+                true,
+            ),
             ("size_exponent", f.size_exponent, 0.0, 2.0, false),
-            ("competition_factor", f.competition_factor, 0.0, 100.0, false),
-            ("cooperative_hazard", f.cooperative_hazard, 0.0, 100.0, false),
+            (
+                "competition_factor",
+                f.competition_factor,
+                0.0,
+                100.0,
+                false,
+            ),
+            (
+                "cooperative_hazard",
+                f.cooperative_hazard,
+                0.0,
+                100.0,
+                false,
+            ),
             ("rival_hazard", f.rival_hazard, 0.0, 100.0, false),
-            ("deconfliction_hazard_weight", f.deconfliction_hazard_weight, 0.0, 1.0, false),
+            (
+                "deconfliction_hazard_weight",
+                f.deconfliction_hazard_weight,
+                0.0,
+                1.0,
+                false,
+            ),
             ("branching_ratio", f.branching_ratio, 0.0, 0.99, false),
-            ("excitation_decay_hours", f.excitation_decay_hours, 0.0, big, true),
-            ("first_contact_surge", f.first_contact_surge, 0.0, 100.0, false),
+            (
+                "excitation_decay_hours",
+                f.excitation_decay_hours,
+                0.0,
+                big,
+                true,
+            ),
+            (
+                "first_contact_surge",
+                f.first_contact_surge,
+                0.0,
+                100.0,
+                false,
+            ),
             ("clash_probability", f.clash_probability, 0.0, 1.0, false),
-            ("engagement_probability", f.engagement_probability, 0.0, 1.0, false),
-            ("cooperative_escalation", f.cooperative_escalation, 0.0, 100.0, false),
+            (
+                "engagement_probability",
+                f.engagement_probability,
+                0.0,
+                1.0,
+                false,
+            ),
+            (
+                "cooperative_escalation",
+                f.cooperative_escalation,
+                0.0,
+                100.0,
+                false,
+            ),
             ("rival_escalation", f.rival_escalation, 0.0, 100.0, false),
             ("clash_casualties", f.clash_casualties, 0.0, big, false),
-            ("engagement_casualties", f.engagement_casualties, 0.0, big, false),
+            (
+                "engagement_casualties",
+                f.engagement_casualties,
+                0.0,
+                big,
+                false,
+            ),
+            (
+                "site_attribution_km",
+                f.site_attribution_km,
+                0.0,
+                1000.0,
+                false,
+            ),
         ] {
             self.range(e, name, v, lo, hi, open);
         }
@@ -302,7 +396,14 @@ impl Checker {
             zone_margin_km,
             halt_in_combat: _,
         } = raw.model.movement;
-        self.range("model.movement", "zone_margin_km", zone_margin_km, 0.0, 1000.0, false);
+        self.range(
+            "model.movement",
+            "zone_margin_km",
+            zone_margin_km,
+            0.0,
+            1000.0,
+            false,
+        );
     }
 
     /// Projects a position; `None` (with an error) when it is invalid.
@@ -415,7 +516,11 @@ impl Checker {
         let b = self.faction_ref(e, field, &between[1], fidx);
         let (a, b) = (a?, b?);
         if a == b {
-            self.err(e, field, format!("relates faction `{}` to itself", between[0]));
+            self.err(
+                e,
+                field,
+                format!("relates faction `{}` to itself", between[0]),
+            );
             return None;
         }
         Some([a, b])
@@ -448,7 +553,14 @@ impl Checker {
 
     fn circle(&mut self, e: &str, field: &str, c: &RawCircle) -> Option<Circle> {
         let center = self.position(e, &format!("{field}.center"), &c.center);
-        let r_ok = self.range(e, &format!("{field}.radius_km"), c.radius_km, 0.0, 5000.0, true);
+        let r_ok = self.range(
+            e,
+            &format!("{field}.radius_km"),
+            c.radius_km,
+            0.0,
+            5000.0,
+            true,
+        );
         Some(Circle {
             center: center?,
             radius_km: if r_ok { c.radius_km } else { return None },
@@ -479,7 +591,11 @@ impl Checker {
             }
             self.range(&e, "deconfliction", r.deconfliction, 0.0, 1.0, false);
             if r.hostile_after_clashes == Some(0) {
-                self.err(&e, "hostile_after_clashes", "must be at least 1 (omit it for never)");
+                self.err(
+                    &e,
+                    "hostile_after_clashes",
+                    "must be at least 1 (omit it for never)",
+                );
             }
             if r.stance == Stance::Hostile && !r.truces.is_empty() {
                 // Truces only scale friction, which hostile pairs do not have.
@@ -506,14 +622,23 @@ impl Checker {
             .iter()
             .map(|s| {
                 let e = ent("site", &s.id);
-                let position = self.position(&e, "position", &s.position).unwrap_or_default();
+                let position = self
+                    .position(&e, "position", &s.position)
+                    .unwrap_or_default();
                 let owner = s
                     .owner
                     .as_ref()
                     .and_then(|o| self.faction_ref(&e, "owner", o, fidx));
                 self.range(&e, "value", s.value, 0.0, 1e6, false);
                 self.range(&e, "output_per_day", s.output_per_day, 0.0, 1e12, false);
-                self.range(&e, "capture_radius_km", s.capture_radius_km, 0.0, 100.0, true);
+                self.range(
+                    &e,
+                    "capture_radius_km",
+                    s.capture_radius_km,
+                    0.0,
+                    100.0,
+                    true,
+                );
                 self.range(&e, "garrison", s.garrison, 0.0, LIMITS.strength, false);
                 if s.garrison > 0.0 && s.owner.is_none() {
                     self.err(&e, "garrison", "needs an `owner` to defend the site");
@@ -542,7 +667,11 @@ impl Checker {
     ) -> Option<Objective> {
         match (objective, objective_at) {
             (Some(_), Some(_)) => {
-                self.err(e, "objective", "give `objective` or `objective_at`, not both");
+                self.err(
+                    e,
+                    "objective",
+                    "give `objective` or `objective_at`, not both",
+                );
                 None
             }
             (Some(id), None) => match sidx.get(id.as_str()) {
@@ -559,7 +688,11 @@ impl Checker {
 
     fn route(&mut self, e: &str, route: &[RawPosition]) -> Vec<Vec2> {
         if route.len() > LIMITS.points {
-            self.err(e, "route", format!("has more than {} points", LIMITS.points));
+            self.err(
+                e,
+                "route",
+                format!("has more than {} points", LIMITS.points),
+            );
             return Vec::new();
         }
         route
@@ -585,7 +718,9 @@ impl Checker {
                 let faction = self
                     .faction_ref(&e, "faction", &f.faction, fidx)
                     .unwrap_or(FactionId(0));
-                let position = self.position(&e, "position", &f.position).unwrap_or_default();
+                let position = self
+                    .position(&e, "position", &f.position)
+                    .unwrap_or_default();
                 self.range(&e, "strength", f.strength, 0.0, LIMITS.strength, false);
                 let lethality = f.lethality.unwrap_or(default_lethality);
                 self.range(&e, "lethality", lethality, 0.0, 1.0, false);
@@ -597,9 +732,11 @@ impl Checker {
                     self.objective(&e, f.objective.as_ref(), f.objective_at.as_ref(), sidx);
                 let route = self.route(&e, &f.route);
                 match f.posture {
-                    Posture::Advance if objective.is_none() => {
-                        self.err(&e, "posture", "`advance` needs an `objective` or `objective_at`")
-                    }
+                    Posture::Advance if objective.is_none() => self.err(
+                        &e,
+                        "posture",
+                        "`advance` needs an `objective` or `objective_at`",
+                    ),
                     Posture::Patrol if route.len() < 2 && f.route.len() < 2 => {
                         self.err(&e, "route", "`patrol` needs a route of at least two points")
                     }
@@ -652,7 +789,11 @@ impl Checker {
             let buf_ok = self.range(&e, "buffer_km", l.buffer_km, 0.0, 100.0, true);
             let seg_ok = self.range(&e, "segment_km", l.segment_km, 0.1, 1000.0, false);
             if l.points.len() > LIMITS.points {
-                self.err(&e, "points", format!("has more than {} points", LIMITS.points));
+                self.err(
+                    &e,
+                    "points",
+                    format!("has more than {} points", LIMITS.points),
+                );
                 continue;
             }
             let pts: Vec<Vec2> = l
@@ -726,7 +867,14 @@ impl Checker {
         for z in &raw.zones {
             let e = ent("zone", &z.id);
             let owner = self.faction_ref(&e, "owner", &z.owner, fidx);
-            self.range(&e, "incursion_hazard_per_hour", z.incursion_hazard_per_hour, 0.0, 100.0, false);
+            self.range(
+                &e,
+                "incursion_hazard_per_hour",
+                z.incursion_hazard_per_hour,
+                0.0,
+                100.0,
+                false,
+            );
             self.range(&e, "hazard_factor", z.hazard_factor, 0.0, 1.0, false);
             let shape = match (&z.center, z.radius_km, &z.polygon) {
                 (Some(c), Some(r), None) => self
@@ -766,7 +914,11 @@ impl Checker {
 
     fn polygon(&mut self, e: &str, poly: &[RawPosition]) -> Option<Shape> {
         if poly.len() > LIMITS.points {
-            self.err(e, "polygon", format!("has more than {} points", LIMITS.points));
+            self.err(
+                e,
+                "polygon",
+                format!("has more than {} points", LIMITS.points),
+            );
             return None;
         }
         let pts: Vec<Vec2> = poly
@@ -812,11 +964,17 @@ impl Checker {
                 self.err(
                     &e,
                     "day",
-                    format!("falls at hour {hours}, after the horizon ({} hours)", self.horizon_hours),
+                    format!(
+                        "falls at hour {hours}, after the horizon ({} hours)",
+                        self.horizon_hours
+                    ),
                 );
             }
             let tick = if tick_hours > 0.0 && hours.is_finite() {
-                ((hours / tick_hours) - 1e-9).ceil().max(0.0).min(u32::MAX as f64) as u32
+                ((hours / tick_hours) - 1e-9)
+                    .ceil()
+                    .max(0.0)
+                    .min(u32::MAX as f64) as u32
             } else {
                 0
             };
@@ -824,7 +982,11 @@ impl Checker {
             // Fields that do not belong to this kind are mistakes too.
             for (field, present) in foreign_fields(ev) {
                 if present {
-                    self.err(&e, field, format!("does not apply to a `{}` event", kind_name(ev.kind)));
+                    self.err(
+                        &e,
+                        field,
+                        format!("does not apply to a `{}` event", kind_name(ev.kind)),
+                    );
                 }
             }
             if let Some(action) = action {
@@ -874,7 +1036,10 @@ impl Checker {
                     self.err(e, "stance", "is required");
                     return None;
                 };
-                Some(Action::Stance { pair: pair?, stance })
+                Some(Action::Stance {
+                    pair: pair?,
+                    stance,
+                })
             }
             EventKind::Deconfliction => {
                 let pair = need_pair(self);
@@ -916,7 +1081,11 @@ impl Checker {
                     self.objective(e, ev.objective.as_ref(), ev.objective_at.as_ref(), sidx);
                 let route = self.route(e, ev.route.as_deref().unwrap_or(&[]));
                 if posture == Posture::Advance && objective.is_none() {
-                    self.err(e, "posture", "`advance` needs an `objective` or `objective_at`");
+                    self.err(
+                        e,
+                        "posture",
+                        "`advance` needs an `objective` or `objective_at`",
+                    );
                 }
                 if posture == Posture::Patrol && route.len() < 2 {
                     self.err(e, "route", "`patrol` needs a route of at least two points");

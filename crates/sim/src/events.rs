@@ -1,0 +1,102 @@
+//! Phase 1: scheduled events (stance and truce changes, reinforcements,
+//! orders, strikes), applied at the start of their tick in file order.
+
+use bevy_ecs::prelude::*;
+
+use crate::force::{Allegiance, ForceIndex, Morale, Orders, Strength};
+use crate::metrics::{Clock, LogEvent, Metrics};
+use crate::relation::RelationMatrix;
+use crate::scenario::Action;
+use crate::theatre::TheatreRes;
+
+/// Index of the next scheduled event to apply.
+#[derive(Resource, Debug, Clone, Copy, Default)]
+pub struct EventCursor(pub usize);
+
+/// Applies every event due at the current tick.
+pub fn apply_scheduled_events(
+    theatre: Res<TheatreRes>,
+    clock: Res<Clock>,
+    mut cursor: ResMut<EventCursor>,
+    mut relations: ResMut<RelationMatrix>,
+    mut metrics: ResMut<Metrics>,
+    mut forces: Query<(
+        &ForceIndex,
+        &Allegiance,
+        &mut Strength,
+        &mut Orders,
+        &mut Morale,
+    )>,
+) {
+    let events = &theatre.scenario.events;
+    let hours = clock.hours();
+    while let Some(ev) = events.get(cursor.0) {
+        if ev.tick > clock.tick {
+            break;
+        }
+        let index = cursor.0 as u32;
+        cursor.0 += 1;
+        metrics.push(|| LogEvent::Scheduled { hours, index });
+        match &ev.action {
+            Action::Stance { pair, stance } => {
+                relations.set_stance(pair[0], pair[1], *stance);
+                let p = sorted(pair[0].0, pair[1].0);
+                metrics.push(|| LogEvent::Stance {
+                    hours,
+                    pair: p,
+                    stance: *stance,
+                    escalation: false,
+                });
+            }
+            Action::Deconfliction { pair, value } => {
+                relations.set_deconfliction(pair[0], pair[1], *value)
+            }
+            Action::Truce { pair, truce } => relations.add_truce(pair[0], pair[1], truce.clone()),
+            Action::Reinforce { force, strength } => {
+                for (idx, _, mut st, _, mut morale) in &mut forces {
+                    if idx.0 as usize == *force {
+                        st.current += strength;
+                        st.initial += strength;
+                        if morale.broken && st.current >= morale.break_point * st.initial {
+                            morale.broken = false;
+                        }
+                    }
+                }
+            }
+            Action::Order {
+                force,
+                posture,
+                objective,
+                route,
+            } => {
+                for (idx, _, _, mut orders, _) in &mut forces {
+                    if idx.0 as usize == *force {
+                        orders.posture = *posture;
+                        if objective.is_some() {
+                            orders.objective = *objective;
+                        }
+                        if !route.is_empty() {
+                            orders.route = route.clone();
+                            orders.route_next = 0;
+                        }
+                        orders.arrived = false;
+                    }
+                }
+            }
+            Action::Strike { force, losses, .. } => {
+                for (idx, fac, mut st, _, _) in &mut forces {
+                    if idx.0 as usize == *force {
+                        let lost = (st.current * losses).round().min(st.current);
+                        st.current -= lost;
+                        metrics.outcome.casualties[fac.0.index()] += lost;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A pair in ascending order.
+pub fn sorted(a: u16, b: u16) -> [u16; 2] {
+    if a <= b { [a, b] } else { [b, a] }
+}

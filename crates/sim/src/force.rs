@@ -1,0 +1,170 @@
+//! Forces: their components, and the per-tick snapshot the hot phases read.
+//!
+//! Components are the truth; [`ForceTable`] is a dense copy indexed by
+//! [`ForceIndex`], rebuilt in phase 3 together with the spatial grid, so that
+//! combat, sites and friction can look forces up by index and iterate them
+//! in index order whatever the ECS storage order.
+
+use bevy_ecs::prelude::*;
+
+use crate::geo::Vec2;
+use crate::scenario::{Domain, FactionId, Objective, Posture};
+use crate::spatial::SpatialGrid;
+use crate::theatre::TheatreRes;
+
+/// Stable index of a force: its position in [`crate::theatre::Theatre::forces`].
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ForceIndex(pub u32);
+
+/// The faction a force belongs to.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct Allegiance(pub FactionId);
+
+/// Map position, km.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct Position(pub Vec2);
+
+/// Personnel.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct Strength {
+    /// Now.
+    pub current: f64,
+    /// At the start, plus reinforcements.
+    pub initial: f64,
+}
+
+/// Weapons and sensors.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct Arms {
+    /// Kills per combatant per hour.
+    pub lethality: f64,
+    /// km.
+    pub weapon_range_km: f64,
+    /// km.
+    pub sensor_range_km: f64,
+}
+
+/// Orders and mobility.
+#[derive(Component, Debug, Clone)]
+pub struct Orders {
+    /// Current posture.
+    pub posture: Posture,
+    /// Advance objective.
+    pub objective: Option<Objective>,
+    /// Patrol route.
+    pub route: Vec<Vec2>,
+    /// Next waypoint of the route.
+    pub route_next: usize,
+    /// Where to withdraw.
+    pub withdraw_to: Vec2,
+    /// km/h.
+    pub speed_kmh: f64,
+    /// Ground or air.
+    pub domain: Domain,
+    /// Goes around exclusion zones.
+    pub respects_zones: bool,
+    /// Whether it has reached its objective (reported once).
+    pub arrived: bool,
+}
+
+/// Break point and state.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct Morale {
+    /// Fraction of `Strength::initial` below which the force breaks.
+    pub break_point: f64,
+    /// Broken: withdraws and no longer fires or captures.
+    pub broken: bool,
+}
+
+/// One force as the hot phases see it.
+#[derive(Debug, Clone, Copy)]
+pub struct ForceRow {
+    /// Position, km.
+    pub pos: Vec2,
+    /// Faction.
+    pub faction: FactionId,
+    /// Personnel now.
+    pub strength: f64,
+    /// Kills per combatant per hour.
+    pub lethality: f64,
+    /// km.
+    pub weapon_range_km: f64,
+    /// km.
+    pub sensor_range_km: f64,
+    /// Broken.
+    pub broken: bool,
+    /// Ground or air.
+    pub domain: Domain,
+    /// Site it is advancing on, if any.
+    pub objective_site: Option<u32>,
+}
+
+impl ForceRow {
+    /// Still has personnel.
+    pub fn alive(&self) -> bool {
+        self.strength > 0.0
+    }
+}
+
+/// Dense snapshot of all forces by index.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct ForceTable {
+    /// Rows by [`ForceIndex`].
+    pub rows: Vec<ForceRow>,
+}
+
+/// Phase 3: copy forces into [`ForceTable`] and rebuild the [`SpatialGrid`]
+/// over the living ones.
+pub fn index_forces(
+    theatre: Res<TheatreRes>,
+    mut table: ResMut<ForceTable>,
+    mut grid: ResMut<SpatialGrid>,
+    forces: Query<(
+        &ForceIndex,
+        &Allegiance,
+        &Position,
+        &Strength,
+        &Arms,
+        &Orders,
+        &Morale,
+    )>,
+) {
+    let n = theatre.forces.len();
+    let placeholder = ForceRow {
+        pos: Vec2::ZERO,
+        faction: FactionId(0),
+        strength: 0.0,
+        lethality: 0.0,
+        weapon_range_km: 0.0,
+        sensor_range_km: 0.0,
+        broken: false,
+        domain: Domain::Ground,
+        objective_site: None,
+    };
+    table.rows.clear();
+    table.rows.resize(n, placeholder);
+    for (idx, fac, pos, st, arms, orders, morale) in &forces {
+        table.rows[idx.0 as usize] = ForceRow {
+            pos: pos.0,
+            faction: fac.0,
+            strength: st.current,
+            lethality: arms.lethality,
+            weapon_range_km: arms.weapon_range_km,
+            sensor_range_km: arms.sensor_range_km,
+            broken: morale.broken,
+            domain: orders.domain,
+            objective_site: match (orders.posture, orders.objective) {
+                (Posture::Advance, Some(Objective::Site(s))) => Some(s as u32),
+                _ => None,
+            },
+        };
+    }
+    let rows = &table.rows;
+    grid.rebuild(
+        n,
+        rows.iter()
+            .enumerate()
+            .filter(|(_, r)| r.alive())
+            .map(|(i, r)| (i as u32, r.pos)),
+    );
+}

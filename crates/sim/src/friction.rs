@@ -1,0 +1,573 @@
+//! Phase 6: friction between non-allied, non-hostile forces.
+//!
+//! **Contacts.** Forces `i`, `j` of a tracked faction pair whose stance is
+//! cooperative, neutral or rival are in contact when they are within
+//! `max(sensor_i, sensor_j)` of each other, or when both man the same
+//! contact-line segment of their pair (each within the line's `buffer_km`
+//! of it); then their separation is taken as the sum of their distances to
+//! the segment if that is smaller.
+//!
+//! **Hazard of a contact** (incidents per hour):
+//!
+//! ```text
+//! λ_ij = λ0 · exp(−d/d0) · (S_i S_j / S_ref²)^γ · σ(stance) · (1 − w e)
+//!        · τ(t, x) · ζ(x) · (1 + c v)
+//! ```
+//!
+//! with `d` the separation, `S` strengths, `e` the pair's deconfliction, `τ`
+//! the smallest hazard factor of the truces covering the contact's midpoint
+//! `x`, `ζ` the smallest factor of the deconfliction zones containing it,
+//! and `v` the value of a site both forces are advancing on (0 if none).
+//!
+//! **Incidents** of a faction pair form a self-exciting (Hawkes) process:
+//! intensity `μ(t) + H(t)`, with background `μ = Σ λ_ij` over the pair's
+//! contacts and `H` jumping by `n β` at each incident (and by `n0 β` at the
+//! pair's first contact) and decaying as `exp(−β t)`, `β = 1/decay`. `H` acts
+//! only while the pair has a contact. Incident times are drawn exactly by
+//! time change: the pair's clock is a unit-exponential threshold, consumed by
+//! the integrated intensity `μ Δt + H (1 − e^{−βΔt}) / β`. Each incident is
+//! placed at one of the pair's contacts, chosen with probability ∝ `λ_ij`.
+//!
+//! **Escalation.** With `m = (0.5 + ā)(1.5 − d̄) · ε(stance) · (1 − e)`
+//! (`ā`, `d̄` the mean aggression and discipline of the two factions), an
+//! incident becomes a clash with probability `min(1, p_c m)`, and a clash an
+//! engagement with probability `min(1, p_e m)`. Each side of a clash loses
+//! Poisson(`clash_casualties`) personnel, of an engagement
+//! Poisson(`engagement_casualties`). After `hostile_after_clashes` clashes
+//! the stance turns hostile and the pair fights (phase 4) from then on.
+//!
+//! **Incursions.** Each living force inside an exclusion zone whose owner it
+//! is not allied with has an incident with the owner with probability
+//! `1 − exp(−h Δt)` per tick, which escalates on the same ladder.
+
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Poisson};
+
+use crate::combat::sync_strengths;
+use crate::events::sorted;
+use crate::force::{Allegiance, ForceIndex, ForceTable, Morale, Orders, Strength};
+use crate::geo::{Vec2, point_segment_distance};
+use crate::metrics::{Clock, LogEvent, Metrics, Severity};
+use crate::params::FrictionParams;
+use crate::relation::RelationMatrix;
+use crate::rng::{ChaChaStreams, unit_exponential};
+use crate::scenario::{FactionId, Stance, ZoneRule};
+use crate::spatial::SpatialGrid;
+use crate::theatre::{Theatre, TheatreRes};
+
+/// The incident clock of one tracked pair.
+#[derive(Debug, Clone, Copy)]
+pub struct PairClock {
+    /// Unit-exponential threshold still to be consumed (NaN: not drawn yet).
+    pub remaining: f64,
+    /// Excitation H, incidents per hour, at the start of the current tick.
+    pub excitation: f64,
+    /// Whether the pair has ever been in contact.
+    pub met: bool,
+}
+
+/// Friction state of a run.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct FrictionState {
+    /// One clock per tracked pair.
+    pub clocks: Vec<PairClock>,
+    contacts: Vec<Contact>,
+    side_a: Vec<(u32, f64)>,
+    side_b: Vec<(u32, f64)>,
+}
+
+impl FrictionState {
+    /// Fresh clocks for `pairs` tracked pairs.
+    pub fn new(pairs: usize) -> Self {
+        Self {
+            clocks: vec![
+                PairClock {
+                    remaining: f64::NAN,
+                    excitation: 0.0,
+                    met: false,
+                };
+                pairs
+            ],
+            ..Default::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Contact {
+    slot: u32,
+    i: u32,
+    j: u32,
+    dist: f64,
+    segment: Option<u32>,
+    hazard: f64,
+}
+
+/// The hazard multiplier of a stance.
+pub fn stance_hazard(p: &FrictionParams, s: Stance) -> f64 {
+    match s {
+        Stance::Cooperative => p.cooperative_hazard,
+        Stance::Rival => p.rival_hazard,
+        Stance::Neutral => 1.0,
+        Stance::Allied | Stance::Hostile => 0.0,
+    }
+}
+
+/// The escalation multiplier of a stance.
+pub fn stance_escalation(p: &FrictionParams, s: Stance) -> f64 {
+    match s {
+        Stance::Cooperative => p.cooperative_escalation,
+        Stance::Rival => p.rival_escalation,
+        Stance::Neutral => 1.0,
+        Stance::Allied | Stance::Hostile => 0.0,
+    }
+}
+
+/// Probabilities (incident → clash, clash → engagement) for a pair.
+pub fn escalation_probabilities(
+    theatre: &Theatre,
+    relations: &RelationMatrix,
+    a: FactionId,
+    b: FactionId,
+) -> (f64, f64) {
+    let p = &theatre.scenario.params.friction;
+    let (fa, fb) = (
+        &theatre.scenario.factions[a.index()],
+        &theatre.scenario.factions[b.index()],
+    );
+    let agg = (fa.aggression + fb.aggression) / 2.0;
+    let disc = (fa.discipline + fb.discipline) / 2.0;
+    let m = (0.5 + agg)
+        * (1.5 - disc)
+        * stance_escalation(p, relations.stance(a, b))
+        * (1.0 - relations.deconfliction(a, b));
+    (
+        (p.clash_probability * m).clamp(0.0, 1.0),
+        (p.engagement_probability * m).clamp(0.0, 1.0),
+    )
+}
+
+/// Integrated intensity over `u` hours: μu + H(1 − e^{−βu})/β.
+fn integrated(mu: f64, h: f64, beta: f64, u: f64) -> f64 {
+    mu * u + h * (-(-beta * u).exp_m1()) / beta
+}
+
+/// Solves integrated(μ, H, β, u) = target for u in (0, max] (it is increasing
+/// and concave, so Newton from the left converges monotonically).
+fn solve_time(mu: f64, h: f64, beta: f64, target: f64, max: f64) -> f64 {
+    let mut u = 0.0f64;
+    for _ in 0..100 {
+        let g = integrated(mu, h, beta, u) - target;
+        let dg = mu + h * (-beta * u).exp();
+        if dg <= 0.0 {
+            break;
+        }
+        let next = (u - g / dg).min(max);
+        if (next - u).abs() <= 1e-12 * max.max(1.0) {
+            u = next;
+            break;
+        }
+        u = next;
+    }
+    u.clamp(0.0, max)
+}
+
+/// Resolves one tick of friction and incursions.
+#[allow(clippy::too_many_arguments)]
+pub fn resolve_friction(
+    theatre: Res<TheatreRes>,
+    clock: Res<Clock>,
+    grid: Res<SpatialGrid>,
+    mut table: ResMut<ForceTable>,
+    mut relations: ResMut<RelationMatrix>,
+    mut state: ResMut<FrictionState>,
+    mut rng: ResMut<ChaChaStreams>,
+    mut metrics: ResMut<Metrics>,
+    competition: Res<crate::site::Competition>,
+    forces: Query<(
+        &ForceIndex,
+        &Allegiance,
+        &mut Strength,
+        &mut Morale,
+        &mut Orders,
+    )>,
+) {
+    let th: &Theatre = &theatre;
+    let p = &th.scenario.params.friction;
+    let st = &mut *state;
+    find_contacts(th, &table, &grid, &relations, st);
+    let t0 = clock.hours();
+    let dt = clock.dt_hours;
+    let beta = 1.0 / p.excitation_decay_hours;
+    let nf = th.n_factions();
+    let mut changed = false;
+
+    // Hazards of the contacts.
+    for c in st.contacts.iter_mut() {
+        let (ri, rj) = (&table.rows[c.i as usize], &table.rows[c.j as usize]);
+        let (a, b) = (ri.faction, rj.faction);
+        let mid = (ri.pos + rj.pos) * 0.5;
+        let size = (ri.strength * rj.strength / (p.reference_strength * p.reference_strength))
+            .powf(p.size_exponent);
+        let comp = match (ri.objective_site, rj.objective_site) {
+            (Some(x), Some(y))
+                if x == y
+                    && competition
+                        .contests
+                        .binary_search(&(x, sorted(a.0, b.0)))
+                        .is_ok() =>
+            {
+                p.competition_factor * th.scenario.sites[x as usize].value
+            }
+            _ => 0.0,
+        };
+        c.hazard = p.base_hazard_per_hour
+            * (-c.dist / p.proximity_scale_km).exp()
+            * size
+            * stance_hazard(p, relations.stance(a, b))
+            * (1.0 - p.deconfliction_hazard_weight * relations.deconfliction(a, b))
+            * relations.truce_factor(a, b, t0, mid)
+            * zone_factor(th, mid)
+            * (1.0 + comp);
+    }
+
+    // Pair by pair, in slot order.
+    let mut start = 0;
+    for slot in 0..th.pairs.len() {
+        let end = start
+            + st.contacts[start..]
+                .iter()
+                .take_while(|c| c.slot as usize == slot)
+                .count();
+        let (fa, fb) = th.pairs[slot];
+        let clock_p = &mut st.clocks[slot];
+        let decay = (-beta * dt).exp();
+        if start == end || !relations.stance(fa, fb).has_friction() {
+            clock_p.excitation *= decay;
+            start = end;
+            continue;
+        }
+        if !clock_p.met {
+            clock_p.met = true;
+            clock_p.excitation += p.first_contact_surge * beta;
+        }
+        let contacts = &st.contacts[start..end];
+        let mu: f64 = contacts.iter().map(|c| c.hazard).sum();
+        let prng = rng.pair(fa.index(), fb.index(), nf);
+        let mut tau = 0.0;
+        let mut h = clock_p.excitation;
+        loop {
+            if clock_p.remaining.is_nan() {
+                clock_p.remaining = unit_exponential(prng);
+            }
+            let left = dt - tau;
+            let total = integrated(mu, h, beta, left);
+            if total < clock_p.remaining {
+                clock_p.remaining -= total;
+                h *= (-beta * left).exp();
+                break;
+            }
+            let u = solve_time(mu, h, beta, clock_p.remaining, left);
+            tau += u;
+            h = h * (-beta * u).exp() + p.branching_ratio * beta;
+            clock_p.remaining = unit_exponential(prng);
+            // Where: a contact chosen ∝ hazard (the first if all are zero).
+            let pick = prng.random::<f64>() * mu;
+            let mut acc = 0.0;
+            let c = contacts
+                .iter()
+                .find(|c| {
+                    acc += c.hazard;
+                    acc > pick
+                })
+                .unwrap_or(&contacts[0]);
+            let (u1, u2): (f64, f64) = (prng.random(), prng.random());
+            let (pc, pe) = escalation_probabilities(th, &relations, fa, fb);
+            let severity = if u1 >= pc {
+                Severity::Incident
+            } else if u2 >= pe {
+                Severity::Clash
+            } else {
+                Severity::Engagement
+            };
+            let at = (table.rows[c.i as usize].pos + table.rows[c.j as usize].pos) * 0.5;
+            let segment = c.segment.or_else(|| th.nearest_segment(at));
+            let site = th.nearest_site(at);
+            let hours = t0 + tau;
+            let casualties = inflict(p, severity, &mut table, [c.i, c.j], prng, &mut metrics);
+            changed |= casualties != [0.0, 0.0];
+            metrics.record_incident(Some(slot), hours, severity, segment, site, None);
+            let pair = sorted(fa.0, fb.0);
+            let forces_ij = [c.i, c.j];
+            metrics.push(|| LogEvent::Incident {
+                hours,
+                pair,
+                forces: forces_ij,
+                severity,
+                at,
+                segment,
+                site,
+                zone: None,
+                casualties,
+            });
+            if severity >= Severity::Clash && relations.record_clash(fa, fb) {
+                metrics.outcome.pairs[slot].turned_hostile_h = Some(hours);
+                metrics.push(|| LogEvent::Stance {
+                    hours,
+                    pair,
+                    stance: Stance::Hostile,
+                    escalation: true,
+                });
+                h = 0.0;
+                break;
+            }
+        }
+        clock_p.excitation = h;
+        start = end;
+    }
+
+    changed |= incursions(
+        th,
+        t0,
+        dt,
+        &grid,
+        &mut table,
+        &mut relations,
+        &mut rng,
+        &mut metrics,
+    );
+    if changed {
+        sync_strengths(&table, forces, &mut metrics, t0 + dt);
+    }
+}
+
+/// Applies the casualties of an incident to both forces; returns them.
+fn inflict(
+    p: &FrictionParams,
+    severity: Severity,
+    table: &mut ForceTable,
+    forces: [u32; 2],
+    rng: &mut ChaCha8Rng,
+    metrics: &mut Metrics,
+) -> [f64; 2] {
+    let mean = match severity {
+        Severity::Incident => return [0.0, 0.0],
+        Severity::Clash => p.clash_casualties,
+        Severity::Engagement => p.engagement_casualties,
+    };
+    let mut out = [0.0; 2];
+    for (k, &f) in forces.iter().enumerate() {
+        let drawn = Poisson::new(mean).map(|d| d.sample(rng)).unwrap_or(0.0);
+        let row = &mut table.rows[f as usize];
+        let lost = drawn.min(row.strength);
+        row.strength -= lost;
+        metrics.outcome.casualties[row.faction.index()] += lost;
+        out[k] = lost;
+        if forces[0] == forces[1] {
+            break;
+        }
+    }
+    out
+}
+
+fn zone_factor(th: &Theatre, x: Vec2) -> f64 {
+    th.scenario
+        .zones
+        .iter()
+        .filter(|z| z.rule == ZoneRule::Deconfliction && z.shape.contains(x))
+        .map(|z| z.hazard_factor)
+        .fold(1.0, f64::min)
+}
+
+/// Builds the sorted, de-duplicated contact list for this tick.
+fn find_contacts(
+    th: &Theatre,
+    table: &ForceTable,
+    grid: &SpatialGrid,
+    relations: &RelationMatrix,
+    st: &mut FrictionState,
+) {
+    st.contacts.clear();
+    if th.pairs.is_empty() {
+        return;
+    }
+    let rows = &table.rows;
+    let active = |a: FactionId, b: FactionId| -> Option<u32> {
+        let slot = th.slot(a, b)?;
+        relations.stance(a, b).has_friction().then_some(slot as u32)
+    };
+    for (i, ri) in rows.iter().enumerate() {
+        if !ri.alive() {
+            continue;
+        }
+        grid.for_each_within(ri.pos, th.max_sensor_km, |j, d| {
+            let rj = &rows[j as usize];
+            if (j as usize) <= i || d > ri.sensor_range_km.max(rj.sensor_range_km) {
+                return;
+            }
+            if let Some(slot) = active(ri.faction, rj.faction) {
+                st.contacts.push(Contact {
+                    slot,
+                    i: i as u32,
+                    j,
+                    dist: d,
+                    segment: None,
+                    hazard: 0.0,
+                });
+            }
+        });
+    }
+    for line in &th.scenario.contact_lines {
+        let [la, lb] = line.between;
+        let Some(slot) = active(la, lb) else { continue };
+        for s in line.first_segment..line.first_segment + line.segment_count {
+            let seg = &th.scenario.segments[s];
+            let reach = seg.a.distance(seg.b) / 2.0 + line.buffer_km;
+            st.side_a.clear();
+            st.side_b.clear();
+            grid.for_each_within(seg.midpoint(), reach, |j, _| {
+                let r = &rows[j as usize];
+                let (d, _) = point_segment_distance(r.pos, seg.a, seg.b);
+                if d <= line.buffer_km {
+                    if r.faction == la {
+                        st.side_a.push((j, d));
+                    } else if r.faction == lb {
+                        st.side_b.push((j, d));
+                    }
+                }
+            });
+            for &(x, dx) in &st.side_a {
+                for &(y, dy) in &st.side_b {
+                    st.contacts.push(Contact {
+                        slot,
+                        i: x.min(y),
+                        j: x.max(y),
+                        dist: dx + dy,
+                        segment: Some(s as u32),
+                        hazard: 0.0,
+                    });
+                }
+            }
+        }
+    }
+    st.contacts.sort_unstable_by(|x, y| {
+        (x.slot, x.i, x.j)
+            .cmp(&(y.slot, y.i, y.j))
+            .then(x.dist.total_cmp(&y.dist))
+            .then(x.segment.cmp(&y.segment))
+    });
+    // Keep one entry per force pair: the smallest separation, and the
+    // segment of any line contact.
+    st.contacts.dedup_by(|later, kept| {
+        if (later.slot, later.i, later.j) == (kept.slot, kept.i, kept.j) {
+            if kept.segment.is_none() {
+                kept.segment = later.segment;
+            }
+            true
+        } else {
+            false
+        }
+    });
+}
+
+#[allow(clippy::too_many_arguments)]
+fn incursions(
+    th: &Theatre,
+    t0: f64,
+    dt: f64,
+    grid: &SpatialGrid,
+    table: &mut ForceTable,
+    relations: &mut RelationMatrix,
+    rng: &mut ChaChaStreams,
+    metrics: &mut Metrics,
+) -> bool {
+    let mut changed = false;
+    let p = &th.scenario.params.friction;
+    for (zi, z) in th.scenario.zones.iter().enumerate() {
+        if z.rule != ZoneRule::Exclusion || z.incursion_hazard_per_hour <= 0.0 {
+            continue;
+        }
+        let bc = z.shape.bounding_circle();
+        let mut inside: Vec<u32> = Vec::new();
+        grid.for_each_within(bc.center, bc.radius_km, |j, _| {
+            let r = &table.rows[j as usize];
+            let st = relations.stance(r.faction, z.owner);
+            if r.alive() && st.has_friction() && z.shape.contains(r.pos) {
+                inside.push(j);
+            }
+        });
+        inside.sort_unstable();
+        let prob = -(-z.incursion_hazard_per_hour * dt).exp_m1();
+        for j in inside {
+            let u: f64 = rng.incursion.random();
+            if u >= prob {
+                continue;
+            }
+            let fa = table.rows[j as usize].faction;
+            let (pc, pe) = escalation_probabilities(th, relations, fa, z.owner);
+            let (u1, u2): (f64, f64) = (rng.incursion.random(), rng.incursion.random());
+            let severity = if u1 >= pc {
+                Severity::Incident
+            } else if u2 >= pe {
+                Severity::Clash
+            } else {
+                Severity::Engagement
+            };
+            // The first event time of rate h, by inversion of the same uniform.
+            let hours = t0 + (-(-u).ln_1p() / z.incursion_hazard_per_hour).min(dt);
+            let casualties = inflict(p, severity, table, [j, j], &mut rng.incursion, metrics);
+            changed |= casualties != [0.0, 0.0];
+            let at = table.rows[j as usize].pos;
+            let slot = th.slot(fa, z.owner);
+            let site = th.nearest_site(at);
+            let segment = th.nearest_segment(at);
+            metrics.record_incident(slot, hours, severity, segment, site, Some(zi as u32));
+            let pair = sorted(fa.0, z.owner.0);
+            metrics.push(|| LogEvent::Incident {
+                hours,
+                pair,
+                forces: [j, j],
+                severity,
+                at,
+                segment,
+                site,
+                zone: Some(zi as u32),
+                casualties,
+            });
+            if severity >= Severity::Clash && relations.record_clash(fa, z.owner) {
+                if let Some(s) = slot {
+                    metrics.outcome.pairs[s].turned_hostile_h = Some(hours);
+                }
+                metrics.push(|| LogEvent::Stance {
+                    hours,
+                    pair,
+                    stance: Stance::Hostile,
+                    escalation: true,
+                });
+            }
+        }
+    }
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn solve_time_inverts_the_integrated_intensity() {
+        for &(mu, h, beta, target) in &[
+            (0.5, 0.0, 0.1, 0.3),
+            (0.0, 2.0, 0.5, 1.0),
+            (0.2, 1.5, 0.05, 0.7),
+        ] {
+            let u = solve_time(mu, h, beta, target, 1e6);
+            assert!(
+                (integrated(mu, h, beta, u) - target).abs() < 1e-9,
+                "{mu} {h} {beta}"
+            );
+        }
+    }
+}

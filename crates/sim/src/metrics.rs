@@ -1,0 +1,269 @@
+//! What a run records, and the [`Outcome`] it hands back.
+//!
+//! Counting is cheap and always on; the ordered event log is collected only
+//! when asked for ([`Metrics::log`]), so the hot path allocates nothing for it.
+
+use bevy_ecs::prelude::Resource;
+use serde::{Deserialize, Serialize};
+
+use crate::geo::Vec2;
+use crate::scenario::Stance;
+use crate::theatre::Theatre;
+
+/// The clock of a run.
+#[derive(Resource, Debug, Clone, Copy, Default)]
+pub struct Clock {
+    /// Index of the current tick.
+    pub tick: u32,
+    /// Length of a tick, hours.
+    pub dt_hours: f64,
+}
+
+impl Clock {
+    /// Time at the start of the current tick, hours.
+    pub fn hours(&self) -> f64 {
+        self.tick as f64 * self.dt_hours
+    }
+}
+
+/// Rung of the escalation ladder an incident reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Incident only (shots fired, harassment, a standoff).
+    Incident,
+    /// An incident that became a clash (casualties).
+    Clash,
+    /// A clash that became an engagement (heavier casualties).
+    Engagement,
+}
+
+/// The per-pair results of one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairOutcome {
+    /// First faction (lower index).
+    pub a: u16,
+    /// Second faction.
+    pub b: u16,
+    /// Time of the first incident, hours.
+    pub first_incident_h: Option<f64>,
+    /// Time of the first clash, hours.
+    pub first_clash_h: Option<f64>,
+    /// Time of the first engagement, hours.
+    pub first_engagement_h: Option<f64>,
+    /// Incidents (all rungs).
+    pub incidents: u32,
+    /// Clashes (including those that became engagements).
+    pub clashes: u32,
+    /// Engagements.
+    pub engagements: u32,
+    /// When the stance turned hostile by escalation, hours.
+    pub turned_hostile_h: Option<f64>,
+}
+
+/// A change of site owner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OwnerChange {
+    /// Time, hours.
+    pub hours: f64,
+    /// Site index.
+    pub site: u32,
+    /// New owner.
+    pub owner: Option<u16>,
+}
+
+/// One entry of the ordered event log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum LogEvent {
+    /// A friction incident (or zone incursion incident) and how far it went.
+    Incident {
+        /// Time, hours.
+        hours: f64,
+        /// Faction pair (a < b).
+        pair: [u16; 2],
+        /// The two forces (for an incursion, the intruder twice).
+        forces: [u32; 2],
+        /// How far it escalated.
+        severity: Severity,
+        /// Location, km.
+        at: Vec2,
+        /// Contact-line segment, if any.
+        segment: Option<u32>,
+        /// Nearest site, if any.
+        site: Option<u32>,
+        /// Exclusion zone entered, for an incursion.
+        zone: Option<u32>,
+        /// Personnel lost by each force.
+        casualties: [f64; 2],
+    },
+    /// A stance changed (scheduled, or by escalation).
+    Stance {
+        /// Time, hours.
+        hours: f64,
+        /// Faction pair.
+        pair: [u16; 2],
+        /// New stance.
+        stance: Stance,
+        /// True when caused by repeated clashes.
+        escalation: bool,
+    },
+    /// A site changed hands.
+    Capture {
+        /// Time, hours.
+        hours: f64,
+        /// Site index.
+        site: u32,
+        /// Previous owner.
+        from: Option<u16>,
+        /// New owner.
+        to: Option<u16>,
+    },
+    /// A force fell below its break point.
+    Broken {
+        /// Time, hours.
+        hours: f64,
+        /// Force index.
+        force: u32,
+    },
+    /// A force lost its last personnel.
+    Destroyed {
+        /// Time, hours.
+        hours: f64,
+        /// Force index.
+        force: u32,
+    },
+    /// A force reached its objective.
+    Arrived {
+        /// Time, hours.
+        hours: f64,
+        /// Force index.
+        force: u32,
+    },
+    /// A scheduled event was applied.
+    Scheduled {
+        /// Time, hours.
+        hours: f64,
+        /// Index into the scenario's sorted events.
+        index: u32,
+    },
+}
+
+/// Everything one run hands back.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Tracked pairs, in [`Theatre::pairs`] order.
+    pub pairs: Vec<PairOutcome>,
+    /// Incidents per contact-line segment.
+    pub segment_incidents: Vec<u32>,
+    /// Clashes per contact-line segment.
+    pub segment_clashes: Vec<u32>,
+    /// Incidents per site (nearest site).
+    pub site_incidents: Vec<u32>,
+    /// Clashes per site.
+    pub site_clashes: Vec<u32>,
+    /// Incursion incidents per zone.
+    pub zone_incidents: Vec<u32>,
+    /// Personnel lost per faction (combat, clashes, strikes).
+    pub casualties: Vec<f64>,
+    /// Revenue per faction from site output.
+    pub revenue: Vec<f64>,
+    /// Owner of each site at the end.
+    pub site_owner_end: Vec<Option<u16>>,
+    /// Changes of owner, in time order.
+    pub owner_changes: Vec<OwnerChange>,
+    /// The ordered event log, when requested.
+    pub log: Option<Vec<LogEvent>>,
+}
+
+/// The run's metrics as a world resource.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Metrics {
+    /// The outcome being accumulated.
+    pub outcome: Outcome,
+    /// Whether to collect the event log.
+    pub log: bool,
+}
+
+impl Metrics {
+    /// Empty metrics for `theatre`.
+    pub fn new(theatre: &Theatre, log: bool) -> Self {
+        let s = &theatre.scenario;
+        let nf = s.factions.len();
+        Self {
+            outcome: Outcome {
+                pairs: theatre
+                    .pairs
+                    .iter()
+                    .map(|&(a, b)| PairOutcome {
+                        a: a.0,
+                        b: b.0,
+                        first_incident_h: None,
+                        first_clash_h: None,
+                        first_engagement_h: None,
+                        incidents: 0,
+                        clashes: 0,
+                        engagements: 0,
+                        turned_hostile_h: None,
+                    })
+                    .collect(),
+                segment_incidents: vec![0; s.segments.len()],
+                segment_clashes: vec![0; s.segments.len()],
+                site_incidents: vec![0; s.sites.len()],
+                site_clashes: vec![0; s.sites.len()],
+                zone_incidents: vec![0; s.zones.len()],
+                casualties: vec![0.0; nf],
+                revenue: vec![0.0; nf],
+                site_owner_end: s.sites.iter().map(|x| x.owner.map(|f| f.0)).collect(),
+                owner_changes: Vec::new(),
+                log: log.then(Vec::new),
+            },
+            log,
+        }
+    }
+
+    /// Appends to the log when it is being collected.
+    pub fn push(&mut self, event: impl FnOnce() -> LogEvent) {
+        if let Some(log) = &mut self.outcome.log {
+            log.push(event());
+        }
+    }
+
+    /// Records an incident of `severity` on tracked pair `slot`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_incident(
+        &mut self,
+        slot: Option<usize>,
+        hours: f64,
+        severity: Severity,
+        segment: Option<u32>,
+        site: Option<u32>,
+        zone: Option<u32>,
+    ) {
+        let clash = severity >= Severity::Clash;
+        let o = &mut self.outcome;
+        if let Some(p) = slot.map(|s| &mut o.pairs[s]) {
+            p.incidents += 1;
+            p.first_incident_h.get_or_insert(hours);
+            if clash {
+                p.clashes += 1;
+                p.first_clash_h.get_or_insert(hours);
+            }
+            if severity == Severity::Engagement {
+                p.engagements += 1;
+                p.first_engagement_h.get_or_insert(hours);
+            }
+        }
+        if let Some(s) = segment {
+            o.segment_incidents[s as usize] += 1;
+            o.segment_clashes[s as usize] += clash as u32;
+        }
+        if let Some(s) = site {
+            o.site_incidents[s as usize] += 1;
+            o.site_clashes[s as usize] += clash as u32;
+        }
+        if let Some(z) = zone {
+            o.zone_incidents[z as usize] += 1;
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! Phase 2: orders and movement.
+//!
+//! Advancing forces head for their objective, patrols cycle through their
+//! route, withdrawing and broken forces head for their withdrawal point, at
+//! `speed_kmh × tick` per tick. A force that respects zones goes around every
+//! exclusion zone of a non-allied owner along the shortest path (the taut
+//! string around the zone's circle, grown by `zone_margin_km`; a polygon is
+//! represented by its bounding circle). An advancing force halts while a
+//! hostile force is within its weapon range (as of the previous tick's index).
+
+use bevy_ecs::prelude::*;
+
+use crate::force::{Allegiance, ForceIndex, ForceTable, Morale, Orders, Position, Strength};
+use crate::geo::Vec2;
+use crate::metrics::{Clock, LogEvent, Metrics};
+use crate::relation::RelationMatrix;
+use crate::scenario::{Circle, FactionId, Posture, Stance, ZoneRule};
+use crate::spatial::SpatialGrid;
+use crate::theatre::TheatreRes;
+
+/// Moves every living force one tick.
+#[allow(clippy::too_many_arguments)]
+pub fn move_forces(
+    theatre: Res<TheatreRes>,
+    clock: Res<Clock>,
+    relations: Res<RelationMatrix>,
+    table: Res<ForceTable>,
+    grid: Res<SpatialGrid>,
+    mut metrics: ResMut<Metrics>,
+    mut forces: Query<(
+        &ForceIndex,
+        &Allegiance,
+        &mut Position,
+        &mut Orders,
+        &Morale,
+        &Strength,
+    )>,
+) {
+    let params = &theatre.scenario.params.movement;
+    let dt = clock.dt_hours;
+    let hours = clock.hours();
+    for (idx, fac, mut pos, mut orders, morale, st) in &mut forces {
+        if st.current <= 0.0 || orders.speed_kmh <= 0.0 {
+            continue;
+        }
+        let target = match (morale.broken, orders.posture) {
+            (true, _) | (false, Posture::Withdraw) => orders.withdraw_to,
+            (false, Posture::Advance) => match orders.objective {
+                Some(o) => theatre.objective_position(o),
+                None => continue,
+            },
+            (false, Posture::Patrol) => match orders.route.get(orders.route_next) {
+                Some(&p) => p,
+                None => continue,
+            },
+            (false, Posture::Hold | Posture::Defend) => continue,
+        };
+        if !morale.broken
+            && orders.posture == Posture::Advance
+            && params.halt_in_combat
+            && enemy_in_range(&table, &grid, &relations, idx.0, fac.0)
+        {
+            continue;
+        }
+        let step = orders.speed_kmh * dt;
+        let blocking: Vec<Circle> = if orders.respects_zones {
+            theatre
+                .scenario
+                .zones
+                .iter()
+                .filter(|z| {
+                    z.rule == ZoneRule::Exclusion
+                        && relations.stance(fac.0, z.owner) != Stance::Allied
+                })
+                .map(|z| {
+                    let c = z.shape.bounding_circle();
+                    Circle {
+                        center: c.center,
+                        radius_km: c.radius_km + params.zone_margin_km,
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let new = travel(pos.0, target, step, &blocking);
+        pos.0 = new;
+        if new.distance(target) < 1e-9 {
+            match orders.posture {
+                Posture::Patrol if !morale.broken => {
+                    orders.route_next = (orders.route_next + 1) % orders.route.len();
+                }
+                Posture::Advance if !morale.broken && !orders.arrived => {
+                    orders.arrived = true;
+                    let force = idx.0;
+                    metrics.push(|| LogEvent::Arrived {
+                        hours: hours + dt,
+                        force,
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn enemy_in_range(
+    table: &ForceTable,
+    grid: &SpatialGrid,
+    relations: &RelationMatrix,
+    i: u32,
+    faction: FactionId,
+) -> bool {
+    let Some(me) = table.rows.get(i as usize) else {
+        return false;
+    };
+    let mut found = false;
+    grid.for_each_within(me.pos, me.weapon_range_km, |j, _| {
+        let other = &table.rows[j as usize];
+        if j != i && other.alive() && relations.hostile(faction, other.faction) {
+            found = true;
+        }
+    });
+    found
+}
+
+/// Where a force at `p` heading for `target` ends up after moving `step` km,
+/// going around the first zone circle that blocks the straight path.
+pub fn travel(p: Vec2, target: Vec2, step: f64, zones: &[Circle]) -> Vec2 {
+    let mut target = target;
+    // The first circle the straight path enters (p outside it).
+    let mut first: Option<(f64, Circle)> = None;
+    for c in zones {
+        if p.distance(c.center) < c.radius_km - 1e-6 {
+            continue; // started inside: leave on a straight line
+        }
+        if let Some(t) = entry(p, target, c) {
+            if first.is_none_or(|(ft, _)| t < ft) {
+                first = Some((t, *c));
+            }
+        }
+    }
+    let Some((t_in, c)) = first else {
+        return straight(p, target, step);
+    };
+    if c.contains(target) {
+        // Unreachable objective: stop at the edge.
+        target = p + (target - p) * t_in;
+        return straight(p, target, step);
+    }
+    around(p, target, step, &c)
+}
+
+fn straight(p: Vec2, target: Vec2, step: f64) -> Vec2 {
+    let d = p.distance(target);
+    if d <= step {
+        target
+    } else {
+        p + (target - p) * (step / d)
+    }
+}
+
+/// Parameter t in [0, 1) at which segment p→q enters the open disc, if it does.
+fn entry(p: Vec2, q: Vec2, c: &Circle) -> Option<f64> {
+    let d = q - p;
+    let f = p - c.center;
+    let a = d.dot(d);
+    if a <= 0.0 {
+        return None;
+    }
+    // Closest approach inside the disc?
+    let t_close = (-f.dot(d) / a).clamp(0.0, 1.0);
+    let closest = p + d * t_close;
+    if closest.distance(c.center) >= c.radius_km - 1e-9 {
+        return None;
+    }
+    let b = 2.0 * f.dot(d);
+    let cc = f.dot(f) - c.radius_km * c.radius_km;
+    let disc = (b * b - 4.0 * a * cc).max(0.0);
+    let t = (-b - disc.sqrt()) / (2.0 * a);
+    Some(t.max(0.0))
+}
+
+fn angle_of(v: Vec2) -> f64 {
+    v.y.atan2(v.x)
+}
+
+fn wrap(a: f64) -> f64 {
+    a.rem_euclid(std::f64::consts::TAU)
+}
+
+/// The shortest path from `p` to `target` around circle `c` (both outside
+/// it): tangent, arc, tangent. Returns the point `step` km along it.
+fn around(p: Vec2, target: Vec2, step: f64, c: &Circle) -> Vec2 {
+    let r = c.radius_km;
+    let (vp, vt) = (p - c.center, target - c.center);
+    let (dp, dt) = (vp.length().max(r), vt.length().max(r));
+    let (bp, bt) = ((r / dp).min(1.0).acos(), (r / dt).min(1.0).acos());
+    let (ap, at) = (angle_of(vp), angle_of(vt));
+    // Arc angle for each direction of travel σ = ±1.
+    let arc = |s: f64| wrap(s * ((at - s * bt) - (ap + s * bp)));
+    let s = if arc(1.0) <= arc(-1.0) { 1.0 } else { -1.0 };
+    let on_circle = |theta: f64| c.center + Vec2::new(theta.cos(), theta.sin()) * r;
+    let mut budget = step;
+    let theta0 = ap + s * bp;
+    let tangent_in = on_circle(theta0);
+    let l1 = p.distance(tangent_in);
+    if budget <= l1 {
+        return straight(p, tangent_in, budget);
+    }
+    budget -= l1;
+    let phi = arc(s);
+    if budget <= r * phi {
+        return on_circle(theta0 + s * budget / r);
+    }
+    budget -= r * phi;
+    straight(on_circle(theta0 + s * phi), target, budget)
+}
+
+/// Length of the shortest path from `p` to `target` around circle `c`
+/// (closed form, for tests and documentation).
+pub fn path_length_around(p: Vec2, target: Vec2, c: &Circle) -> f64 {
+    let r = c.radius_km;
+    let (vp, vt) = (p - c.center, target - c.center);
+    let (dp, dt) = (vp.length(), vt.length());
+    let (bp, bt) = ((r / dp).acos(), (r / dt).acos());
+    let (ap, at) = (angle_of(vp), angle_of(vt));
+    let arc = |s: f64| wrap(s * ((at - s * bt) - (ap + s * bp)));
+    (dp * dp - r * r).sqrt() + r * arc(1.0).min(arc(-1.0)) + (dt * dt - r * r).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn straight_arrival_time_is_distance_over_speed() {
+        let (p, t) = (Vec2::ZERO, Vec2::new(30.0, 40.0));
+        let step = 2.0 * 1.0; // 2 km/h, 1 h ticks
+        let mut x = p;
+        let mut ticks = 0;
+        while x.distance(t) > 1e-9 {
+            x = travel(x, t, step, &[]);
+            ticks += 1;
+        }
+        assert_eq!(ticks, (50.0f64 / step).ceil() as u32);
+    }
+
+    #[test]
+    fn going_around_a_zone_follows_the_taut_string() {
+        let c = Circle {
+            center: Vec2::ZERO,
+            radius_km: 22.0,
+        };
+        let (p, t) = (Vec2::new(-100.0, 3.0), Vec2::new(100.0, -5.0));
+        let step = 1.5;
+        let mut x = p;
+        let mut ticks = 0u32;
+        let mut walked = 0.0;
+        while x.distance(t) > 1e-9 && ticks < 10_000 {
+            let nx = travel(x, t, step, &[c]);
+            assert!(
+                nx.distance(c.center) >= c.radius_km - 1e-6,
+                "entered the zone at {nx:?}"
+            );
+            walked += nx.distance(x);
+            x = nx;
+            ticks += 1;
+        }
+        let l = path_length_around(p, t, &c);
+        // The path is the closed-form shortest path: arrival after ⌈L/step⌉ ticks.
+        assert_eq!(ticks, (l / step).ceil() as u32, "L = {l}");
+        // Chords of the arc are slightly shorter than the arc itself.
+        assert!(
+            walked <= l + 1e-6 && walked > l * 0.999,
+            "walked {walked}, L {l}"
+        );
+    }
+
+    #[test]
+    fn target_inside_a_zone_stops_at_its_edge() {
+        let c = Circle {
+            center: Vec2::ZERO,
+            radius_km: 10.0,
+        };
+        let mut x = Vec2::new(-50.0, 0.0);
+        for _ in 0..100 {
+            x = travel(x, Vec2::ZERO, 2.0, &[c]);
+        }
+        assert!((x.distance(c.center) - 10.0).abs() < 1e-6);
+    }
+}

@@ -1,0 +1,110 @@
+//! The time-varying relation matrix of a run.
+
+use bevy_ecs::prelude::Resource;
+
+use crate::geo::Vec2;
+use crate::scenario::{FactionId, Stance, Truce};
+use crate::theatre::Theatre;
+
+/// Stances, deconfliction, truces and clash counts between every pair of
+/// factions, as they stand now.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct RelationMatrix {
+    n: usize,
+    stance: Vec<Stance>,
+    deconfliction: Vec<f64>,
+    hostile_after: Vec<Option<u32>>,
+    truces: Vec<Vec<Truce>>,
+    clashes: Vec<u32>,
+}
+
+impl RelationMatrix {
+    /// The relations at the start of a run.
+    pub fn new(theatre: &Theatre) -> Self {
+        let n = theatre.n_factions();
+        let rel = &theatre.scenario.relations;
+        let mut m = Self {
+            n,
+            stance: Vec::with_capacity(n * n),
+            deconfliction: Vec::with_capacity(n * n),
+            hostile_after: Vec::with_capacity(n * n),
+            truces: Vec::with_capacity(n * n),
+            clashes: vec![0; n * n],
+        };
+        for a in 0..n {
+            for b in 0..n {
+                let r = rel.get(FactionId(a as u16), FactionId(b as u16));
+                m.stance.push(r.stance);
+                m.deconfliction.push(r.deconfliction);
+                m.hostile_after.push(r.hostile_after_clashes);
+                m.truces.push(r.truces.clone());
+            }
+        }
+        m
+    }
+
+    fn ix(&self, a: FactionId, b: FactionId) -> usize {
+        a.index() * self.n + b.index()
+    }
+
+    /// Stance between `a` and `b`.
+    pub fn stance(&self, a: FactionId, b: FactionId) -> Stance {
+        self.stance[self.ix(a, b)]
+    }
+
+    /// Whether `a` and `b` fight (hostile stance).
+    pub fn hostile(&self, a: FactionId, b: FactionId) -> bool {
+        self.stance(a, b) == Stance::Hostile
+    }
+
+    /// Deconfliction effectiveness between `a` and `b`.
+    pub fn deconfliction(&self, a: FactionId, b: FactionId) -> f64 {
+        self.deconfliction[self.ix(a, b)]
+    }
+
+    /// Sets the stance (both directions).
+    pub fn set_stance(&mut self, a: FactionId, b: FactionId, s: Stance) {
+        let (i, j) = (self.ix(a, b), self.ix(b, a));
+        self.stance[i] = s;
+        self.stance[j] = s;
+    }
+
+    /// Sets the deconfliction effectiveness (both directions).
+    pub fn set_deconfliction(&mut self, a: FactionId, b: FactionId, v: f64) {
+        let (i, j) = (self.ix(a, b), self.ix(b, a));
+        self.deconfliction[i] = v;
+        self.deconfliction[j] = v;
+    }
+
+    /// Adds a truce (both directions).
+    pub fn add_truce(&mut self, a: FactionId, b: FactionId, t: Truce) {
+        let (i, j) = (self.ix(a, b), self.ix(b, a));
+        self.truces[i].push(t.clone());
+        self.truces[j].push(t);
+    }
+
+    /// The truce multiplier on the hazard of a contact at `p` at `t_hours`:
+    /// the smallest `hazard_factor` of the truces covering it, or 1.
+    pub fn truce_factor(&self, a: FactionId, b: FactionId, t_hours: f64, p: Vec2) -> f64 {
+        self.truces[self.ix(a, b)]
+            .iter()
+            .filter(|t| t.covers(t_hours, p))
+            .map(|t| t.hazard_factor)
+            .fold(1.0, f64::min)
+    }
+
+    /// Counts a clash; returns true when this turns the stance hostile under
+    /// the pair's escalation rule.
+    pub fn record_clash(&mut self, a: FactionId, b: FactionId) -> bool {
+        let (i, j) = (self.ix(a, b), self.ix(b, a));
+        self.clashes[i] += 1;
+        self.clashes[j] += 1;
+        match self.hostile_after[i] {
+            Some(k) if self.clashes[i] >= k && self.stance[i] != Stance::Hostile => {
+                self.set_stance(a, b, Stance::Hostile);
+                true
+            }
+            _ => false,
+        }
+    }
+}

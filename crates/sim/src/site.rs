@@ -1,0 +1,126 @@
+//! Phase 5: site control, output and competition.
+//!
+//! A site changes hands when no living, unbroken ground force of its owner
+//! (or of the owner's allies) is within its capture radius — its garrison,
+//! a force like any other, included — and at least one such force of a
+//! faction hostile to the owner is (any faction, for an unowned site). If
+//! several capturing factions are present, the one with the most personnel
+//! inside the radius takes it (ties to the lower faction index). Each tick the
+//! owner earns `output_per_day × Δt / 24`. Two non-allied factions with
+//! forces advancing on the same site are *competing* for it; the friction
+//! phase raises the hazard of their contacts (see [`crate::friction`]).
+
+use bevy_ecs::prelude::*;
+
+use crate::events::sorted;
+use crate::force::ForceTable;
+use crate::metrics::{Clock, LogEvent, Metrics, OwnerChange};
+use crate::relation::RelationMatrix;
+use crate::scenario::{Domain, FactionId, Stance};
+use crate::spatial::SpatialGrid;
+use crate::theatre::TheatreRes;
+
+/// Stable index of a site in the scenario.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SiteIndex(pub u32);
+
+/// Who holds a site.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct Control {
+    /// Current owner.
+    pub owner: Option<FactionId>,
+}
+
+/// Sites two non-allied factions are both advancing on, this tick.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Competition {
+    /// (site, faction a, faction b) with a < b, sorted.
+    pub contests: Vec<(u32, [u16; 2])>,
+}
+
+/// Updates ownership, revenue and competition.
+#[allow(clippy::too_many_arguments)]
+pub fn update_sites(
+    theatre: Res<TheatreRes>,
+    clock: Res<Clock>,
+    relations: Res<RelationMatrix>,
+    table: Res<ForceTable>,
+    grid: Res<SpatialGrid>,
+    mut competition: ResMut<Competition>,
+    mut metrics: ResMut<Metrics>,
+    mut sites: Query<(&SiteIndex, &mut Control)>,
+) {
+    let sites_spec = &theatre.scenario.sites;
+    let nf = theatre.n_factions();
+    let hours = clock.hours() + clock.dt_hours;
+    let mut present = vec![0.0f64; nf];
+    for (idx, mut control) in &mut sites {
+        let spec = &sites_spec[idx.0 as usize];
+        present.iter_mut().for_each(|x| *x = 0.0);
+        grid.for_each_within(spec.position, spec.capture_radius_km, |j, _| {
+            let r = &table.rows[j as usize];
+            if r.alive() && !r.broken && r.domain == Domain::Ground {
+                present[r.faction.index()] += r.strength;
+            }
+        });
+        let owner = control.owner;
+        let defended = owner.is_some_and(|o| {
+            (0..nf).any(|f| {
+                present[f] > 0.0 && relations.stance(o, FactionId(f as u16)) == Stance::Allied
+            })
+        });
+        if !defended {
+            let mut best: Option<(f64, usize)> = None;
+            for (f, &s) in present.iter().enumerate() {
+                let may_capture = match owner {
+                    Some(o) => relations.hostile(o, FactionId(f as u16)),
+                    None => true,
+                };
+                if s > 0.0 && may_capture && best.is_none_or(|(bs, _)| s > bs) {
+                    best = Some((s, f));
+                }
+            }
+            if let Some((_, f)) = best {
+                let new = Some(FactionId(f as u16));
+                control.owner = new;
+                let site = idx.0;
+                let o = &mut metrics.outcome;
+                o.site_owner_end[site as usize] = new.map(|x| x.0);
+                o.owner_changes.push(OwnerChange {
+                    hours,
+                    site,
+                    owner: new.map(|x| x.0),
+                });
+                metrics.push(|| LogEvent::Capture {
+                    hours,
+                    site,
+                    from: owner.map(|x| x.0),
+                    to: new.map(|x| x.0),
+                });
+            }
+        }
+        if let Some(o) = control.owner {
+            metrics.outcome.revenue[o.index()] += spec.output_per_day * clock.dt_hours / 24.0;
+        }
+    }
+    // Competition: factions advancing on each site.
+    competition.contests.clear();
+    let mut heading: Vec<(u32, u16)> = table
+        .rows
+        .iter()
+        .filter(|r| r.alive() && !r.broken)
+        .filter_map(|r| r.objective_site.map(|s| (s, r.faction.0)))
+        .collect();
+    heading.sort_unstable();
+    heading.dedup();
+    for (i, &(s, a)) in heading.iter().enumerate() {
+        for &(s2, b) in &heading[i + 1..] {
+            if s2 != s {
+                break;
+            }
+            if relations.stance(FactionId(a), FactionId(b)).has_friction() {
+                competition.contests.push((s, sorted(a, b)));
+            }
+        }
+    }
+}
