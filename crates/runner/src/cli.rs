@@ -31,6 +31,8 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Play a scenario many times and estimate the risk of clashes.
+    Run(crate::run::RunArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -72,6 +74,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check { files } => check(&files),
+        Command::Run(args) => crate::run::run(args),
     }
 }
 

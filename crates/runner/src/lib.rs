@@ -1,9 +1,17 @@
 //! # frontline-runner
 //!
 //! Everything around the model: reading scenario files ([`load`]), `--set`
-//! overrides ([`overrides`]), and the `frontline` command line ([`cli`]).
+//! overrides ([`overrides`]), parallel replication ([`replicate`]), exact
+//! statistics ([`stats`]), estimates with intervals ([`estimate`]), result
+//! documents ([`result`]) and the `frontline` command line ([`cli`]).
 
 pub mod check;
 pub mod cli;
+pub mod estimate;
 pub mod load;
 pub mod overrides;
+pub mod replicate;
+pub mod result;
+pub mod rows;
+pub mod run;
+pub mod stats;

@@ -39,6 +39,8 @@ pub struct CombatScratch {
     s0: Vec<f64>,
     k: [Vec<f64>; 4],
     tmp: Vec<f64>,
+    lethality: Vec<f64>,
+    out: Vec<f64>,
 }
 
 /// Resolves one tick of combat.
@@ -91,14 +93,19 @@ pub fn resolve_combat(
     let params = &theatre.scenario.params.combat;
     sc.s0.clear();
     sc.s0.extend(rows.iter().map(|r| r.strength));
-    let lethality: Vec<f64> = rows.iter().map(|r| r.lethality).collect();
+    let mut lethality = std::mem::take(&mut sc.lethality);
+    lethality.clear();
+    lethality.extend(rows.iter().map(|r| r.lethality));
     let new_strength: Vec<f64> = match params.mode {
         CombatMode::Stochastic => {
             sc.rate.clear();
             sc.rate.resize(n, 0.0);
             let s0 = std::mem::take(&mut sc.s0);
             loss_rates(sc, &s0, &lethality);
-            let mut out = s0;
+            let mut out = std::mem::take(&mut sc.out);
+            out.clear();
+            out.extend_from_slice(&s0);
+            sc.s0 = s0;
             for k in 0..n {
                 let mean = sc.rate[k] * dt;
                 if mean > 0.0 {
@@ -120,6 +127,8 @@ pub fn resolve_combat(
             table.rows[k].strength = s;
         }
     }
+    sc.lethality = lethality;
+    sc.out = new_strength;
     sync_strengths(&table, forces, &mut metrics, hours);
 }
 

@@ -74,8 +74,9 @@ pub struct FrictionState {
     /// One clock per tracked pair.
     pub clocks: Vec<PairClock>,
     contacts: Vec<Contact>,
-    side_a: Vec<(u32, f64)>,
-    side_b: Vec<(u32, f64)>,
+    /// (segment, force, distance) for every force manning a segment.
+    manning: Vec<(u32, u32, f64)>,
+    involved: Vec<bool>,
 }
 
 impl FrictionState {
@@ -398,20 +399,32 @@ fn find_contacts(
         let slot = th.slot(a, b)?;
         relations.stance(a, b).has_friction().then_some(slot as u32)
     };
+    // Factions with at least one active friction pair: only their forces look.
+    let nf = th.n_factions();
+    st.involved.clear();
+    st.involved.resize(nf, false);
+    for &(a, b) in &th.pairs {
+        if relations.stance(a, b).has_friction() {
+            st.involved[a.index()] = true;
+            st.involved[b.index()] = true;
+        }
+    }
+    // Proximity: each force looks out to its own sensor range; a pair seen
+    // from both sides is merged below.
     for (i, ri) in rows.iter().enumerate() {
-        if !ri.alive() {
+        if !ri.alive() || !st.involved[ri.faction.index()] {
             continue;
         }
-        grid.for_each_within(ri.pos, th.max_sensor_km, |j, d| {
-            let rj = &rows[j as usize];
-            if (j as usize) <= i || d > ri.sensor_range_km.max(rj.sensor_range_km) {
+        grid.for_each_within(ri.pos, ri.sensor_range_km, |j, d| {
+            if j as usize == i {
                 return;
             }
+            let rj = &rows[j as usize];
             if let Some(slot) = active(ri.faction, rj.faction) {
                 st.contacts.push(Contact {
                     slot,
-                    i: i as u32,
-                    j,
+                    i: (i as u32).min(j),
+                    j: (i as u32).max(j),
                     dist: d,
                     segment: None,
                     hazard: 0.0,
@@ -419,37 +432,52 @@ fn find_contacts(
             }
         });
     }
-    for line in &th.scenario.contact_lines {
-        let [la, lb] = line.between;
-        let Some(slot) = active(la, lb) else { continue };
-        for s in line.first_segment..line.first_segment + line.segment_count {
-            let seg = &th.scenario.segments[s];
-            let reach = seg.a.distance(seg.b) / 2.0 + line.buffer_km;
-            st.side_a.clear();
-            st.side_b.clear();
-            grid.for_each_within(seg.midpoint(), reach, |j, _| {
-                let r = &rows[j as usize];
-                let (d, _) = point_segment_distance(r.pos, seg.a, seg.b);
-                if d <= line.buffer_km {
-                    if r.faction == la {
-                        st.side_a.push((j, d));
-                    } else if r.faction == lb {
-                        st.side_b.push((j, d));
+    // Contact lines: which forces man which segment (within the buffer).
+    if !th.scenario.segments.is_empty() {
+        st.manning.clear();
+        for (i, r) in rows.iter().enumerate() {
+            if !r.alive() || !st.involved[r.faction.index()] {
+                continue;
+            }
+            th.segment_grid
+                .for_each_within(r.pos, th.segment_reach_km, |s, _| {
+                    let seg = &th.scenario.segments[s as usize];
+                    let line = &th.scenario.contact_lines[seg.line];
+                    if !line.between.contains(&r.faction) {
+                        return;
+                    }
+                    let (d, _) = point_segment_distance(r.pos, seg.a, seg.b);
+                    if d <= line.buffer_km {
+                        st.manning.push((s, i as u32, d));
+                    }
+                });
+        }
+        st.manning
+            .sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+        let mut k = 0;
+        while k < st.manning.len() {
+            let s = st.manning[k].0;
+            let end = k + st.manning[k..].iter().take_while(|m| m.0 == s).count();
+            let seg = &th.scenario.segments[s as usize];
+            let [la, lb] = th.scenario.contact_lines[seg.line].between;
+            if let Some(slot) = active(la, lb) {
+                for x in &st.manning[k..end] {
+                    for y in &st.manning[k..end] {
+                        let (fx, fy) = (rows[x.1 as usize].faction, rows[y.1 as usize].faction);
+                        if fx == la && fy == lb {
+                            st.contacts.push(Contact {
+                                slot,
+                                i: x.1.min(y.1),
+                                j: x.1.max(y.1),
+                                dist: x.2 + y.2,
+                                segment: Some(s),
+                                hazard: 0.0,
+                            });
+                        }
                     }
                 }
-            });
-            for &(x, dx) in &st.side_a {
-                for &(y, dy) in &st.side_b {
-                    st.contacts.push(Contact {
-                        slot,
-                        i: x.min(y),
-                        j: x.max(y),
-                        dist: dx + dy,
-                        segment: Some(s as u32),
-                        hazard: 0.0,
-                    });
-                }
             }
+            k = end;
         }
     }
     st.contacts.sort_unstable_by(|x, y| {

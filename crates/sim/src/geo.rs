@@ -44,7 +44,7 @@ impl Vec2 {
 
     /// Euclidean length in kilometres.
     pub fn length(self) -> f64 {
-        self.x.hypot(self.y)
+        (self.x * self.x + self.y * self.y).sqrt()
     }
 
     /// Distance to `other` in kilometres.

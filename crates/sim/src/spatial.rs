@@ -1,10 +1,13 @@
 //! A uniform-grid spatial index over force positions.
 //!
-//! Forces are bucketed into square cells; the buckets are stored sorted by
-//! cell key (no hashing, no per-query allocation), so a query for all forces
-//! within `r` of a point visits only the `(2⌈r/cell⌉+1)²` cells around it.
-//! Results come out in a fixed order (cell by cell, force index ascending
-//! within a cell), so consumers that draw random numbers stay deterministic.
+//! Forces are bucketed into square cells of a dense row-major grid over the
+//! bounding box of their positions (a counting sort, no hashing), so that a
+//! query for all forces within `r` of a point scans one contiguous slice per
+//! grid row it touches. The cell is the requested size, doubled as often as
+//! needed to keep the grid within `4n + 64` cells however far apart the
+//! forces are. Results come out in a fixed order (row by row, cell by cell,
+//! force index ascending within a cell), so consumers that draw random
+//! numbers or sum floating-point values stay deterministic.
 
 use bevy_ecs::prelude::Resource;
 
@@ -13,66 +16,117 @@ use crate::geo::Vec2;
 /// Uniform grid of force indices.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct SpatialGrid {
+    /// Requested cell size, km.
     cell_km: f64,
-    /// (cell key, force index), sorted.
-    entries: Vec<(u64, u32)>,
+    /// Cell size in use, km.
+    cell: f64,
+    x0: i64,
+    y0: i64,
+    w: i64,
+    h: i64,
+    /// `starts[c]..starts[c + 1]` indexes `entries` for cell `c`.
+    starts: Vec<u32>,
+    /// Force indices, by cell.
+    entries: Vec<u32>,
     /// Positions by force index (copied at rebuild).
     positions: Vec<Vec2>,
+    scratch: Vec<(u32, u32)>,
 }
 
-fn cell_coord(v: f64, cell: f64) -> i32 {
-    (v / cell).floor().clamp(-1e9, 1e9) as i32
-}
-
-fn key(cx: i32, cy: i32) -> u64 {
-    ((cy as u32 as u64) << 32) | cx as u32 as u64
+/// ⌊v / cell⌋ without a libm call (the cast truncates towards zero).
+fn coord(v: f64, cell: f64) -> i64 {
+    let t = (v / cell).clamp(-1e15, 1e15);
+    let i = t as i64;
+    if (i as f64) > t { i - 1 } else { i }
 }
 
 impl SpatialGrid {
-    /// An empty grid with cells of `cell_km`.
+    /// An empty grid with cells of (at least) `cell_km`.
     pub fn new(cell_km: f64) -> Self {
         Self {
             cell_km: cell_km.max(1e-3),
-            entries: Vec::new(),
-            positions: Vec::new(),
+            cell: cell_km.max(1e-3),
+            ..Default::default()
         }
     }
 
-    /// Cell size, km.
+    /// Cell size in use, km.
     pub fn cell_km(&self) -> f64 {
-        self.cell_km
+        self.cell
     }
 
     /// Rebuilds from `(index, position)` for the forces to index.
     pub fn rebuild(&mut self, n_forces: usize, items: impl Iterator<Item = (u32, Vec2)>) {
-        self.entries.clear();
         self.positions.clear();
         self.positions.resize(n_forces, Vec2::ZERO);
+        self.scratch.clear();
+        let (mut lo, mut hi) = (Vec2::new(f64::MAX, f64::MAX), Vec2::new(f64::MIN, f64::MIN));
         for (i, p) in items {
             self.positions[i as usize] = p;
-            let k = key(cell_coord(p.x, self.cell_km), cell_coord(p.y, self.cell_km));
-            self.entries.push((k, i));
+            self.scratch.push((0, i));
+            lo = Vec2::new(lo.x.min(p.x), lo.y.min(p.y));
+            hi = Vec2::new(hi.x.max(p.x), hi.y.max(p.y));
         }
-        self.entries.sort_unstable();
+        self.entries.clear();
+        self.starts.clear();
+        let n = self.scratch.len();
+        if n == 0 {
+            self.w = 0;
+            self.h = 0;
+            self.starts.push(0);
+            return;
+        }
+        let budget = 4 * n as i64 + 64;
+        let mut cell = self.cell_km;
+        loop {
+            let (x0, y0) = (coord(lo.x, cell), coord(lo.y, cell));
+            let (w, h) = (coord(hi.x, cell) - x0 + 1, coord(hi.y, cell) - y0 + 1);
+            if w.saturating_mul(h) <= budget {
+                (self.x0, self.y0, self.w, self.h, self.cell) = (x0, y0, w, h, cell);
+                break;
+            }
+            cell *= 2.0;
+        }
+        let cells = (self.w * self.h) as usize;
+        self.starts.resize(cells + 1, 0);
+        for e in self.scratch.iter_mut() {
+            let p = self.positions[e.1 as usize];
+            let c = (coord(p.y, self.cell) - self.y0) * self.w + coord(p.x, self.cell) - self.x0;
+            e.0 = c as u32;
+            self.starts[c as usize + 1] += 1;
+        }
+        for c in 0..cells {
+            self.starts[c + 1] += self.starts[c];
+        }
+        self.entries.resize(n, 0);
+        // Sort by (cell, index): a stable placement in index order.
+        self.scratch.sort_unstable();
+        for (k, e) in self.scratch.iter().enumerate() {
+            self.entries[k] = e.1;
+        }
     }
 
     /// Calls `f(index, distance)` for every indexed force within `r` of `p`.
     pub fn for_each_within(&self, p: Vec2, r: f64, mut f: impl FnMut(u32, f64)) {
-        let k = (r / self.cell_km).ceil() as i32;
-        let (cx, cy) = (cell_coord(p.x, self.cell_km), cell_coord(p.y, self.cell_km));
+        if self.w == 0 || !(r >= 0.0) {
+            return;
+        }
+        let cx0 = (coord(p.x - r, self.cell) - self.x0).max(0);
+        let cx1 = (coord(p.x + r, self.cell) - self.x0).min(self.w - 1);
+        let cy0 = (coord(p.y - r, self.cell) - self.y0).max(0);
+        let cy1 = (coord(p.y + r, self.cell) - self.y0).min(self.h - 1);
+        if cx0 > cx1 || cy0 > cy1 {
+            return;
+        }
         let r2 = r * r;
-        for y in cy.saturating_sub(k)..=cy.saturating_add(k) {
-            for x in cx.saturating_sub(k)..=cx.saturating_add(k) {
-                let kk = key(x, y);
-                let start = self.entries.partition_point(|e| e.0 < kk);
-                for &(ek, i) in &self.entries[start..] {
-                    if ek != kk {
-                        break;
-                    }
-                    let d2 = self.positions[i as usize].distance_sq(p);
-                    if d2 <= r2 {
-                        f(i, d2.sqrt());
-                    }
+        for y in cy0..=cy1 {
+            let row = y * self.w;
+            let a = self.starts[(row + cx0) as usize] as usize;
+            let b = self.starts[(row + cx1 + 1) as usize] as usize;
+            for &i in &self.entries[a..b] {
+                let d2 = self.positions[i as usize].distance_sq(p);
+                if d2 <= r2 {
+                    f(i, d2.sqrt());
                 }
             }
         }
@@ -96,11 +150,12 @@ mod tests {
         #[test]
         fn queries_equal_brute_force(
             pts in prop::collection::vec((-100.0f64..100.0, -100.0f64..100.0), 0..200),
+            spread in prop::sample::select(vec![1.0f64, 50.0]),
             q in (-120.0f64..120.0, -120.0f64..120.0),
             r in 0.0f64..60.0,
             cell in 0.5f64..40.0,
         ) {
-            let pts: Vec<Vec2> = pts.into_iter().map(|(x, y)| Vec2::new(x, y)).collect();
+            let pts: Vec<Vec2> = pts.into_iter().map(|(x, y)| Vec2::new(x * spread, y)).collect();
             let mut g = SpatialGrid::new(cell);
             g.rebuild(pts.len(), pts.iter().enumerate().map(|(i, &p)| (i as u32, p)));
             let q = Vec2::new(q.0, q.1);

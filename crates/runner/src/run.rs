@@ -1,0 +1,234 @@
+//! `frontline run`: Monte Carlo replication of a scenario and its estimates.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use frontline_sim::theatre::Theatre;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::load::load;
+use crate::overrides::Override;
+use crate::replicate::{Finish, Replicator};
+use crate::result::{ResultDoc, csv, table, write_atomic};
+use crate::rows::RowsCsv;
+use crate::stats::Stats;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutFormat {
+    /// A table for people.
+    Table,
+    /// The full result document.
+    Json,
+    /// A tidy table of estimates.
+    Csv,
+}
+
+/// Largest `--runs` or `--max-runs` accepted on one machine.
+pub const MAX_RUNS: u64 = 1_000_000_000;
+
+/// Arguments of `frontline run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML, or JSON by extension). Default: the embedded
+    /// Raqqa June 2017 reference scenario.
+    pub scenario: Option<PathBuf>,
+    /// Number of runs.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=MAX_RUNS))]
+    pub runs: u64,
+    /// Master seed: run i draws from ChaCha8 seeded from it on stream i.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: all cores). The results do not depend on it.
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    /// Override a scenario value, e.g. `relation.saa:sdf.deconfliction=0.8`
+    /// (repeatable; validated like the file).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+    /// Output format (default: table, or by the extension of --out).
+    #[arg(long, value_enum)]
+    pub format: Option<OutFormat>,
+    /// Write the output to this file (atomically) instead of stdout; the
+    /// table is still shown on stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Write one CSV row per run to this file.
+    #[arg(long, value_name = "FILE")]
+    pub rows: Option<PathBuf>,
+    /// Keep running in batches until every headline interval (P(incident),
+    /// P(clash), P(engagement) of every pair) has a half-width of at most W;
+    /// --runs is the first batch.
+    #[arg(long, value_name = "W")]
+    pub until_precision: Option<f64>,
+    /// Cap on the runs of --until-precision.
+    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..=MAX_RUNS))]
+    pub max_runs: u64,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Set when Ctrl-C is pressed.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Installs the Ctrl-C handler once.
+pub fn install_ctrlc() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
+    });
+}
+
+/// The default number of threads.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() || total < 2000 {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(total);
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {pos}/{len} runs [{bar:30}] {per_sec} eta {eta}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    pb
+}
+
+/// The largest half-width among the headline intervals.
+pub fn headline_half_width(doc: &ResultDoc) -> f64 {
+    doc.estimates
+        .pairs
+        .iter()
+        .flat_map(|p| [&p.incident, &p.clash, &p.engagement])
+        .map(|x| x.half_width())
+        .fold(0.0, f64::max)
+}
+
+/// Runs needed for a Wilson half-width of `w` at proportion `p` (normal
+/// approximation), for planning the next batch.
+fn runs_for(p: f64, w: f64) -> u64 {
+    let z = crate::estimate::Z95;
+    let p = p.clamp(0.01, 0.99);
+    (z * z * p * (1.0 - p) / (w * w)).ceil() as u64
+}
+
+/// `frontline run`.
+pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    if let Some(w) = args.until_precision {
+        anyhow::ensure!(
+            w.is_finite() && w > 0.0 && w < 0.5,
+            "--until-precision must be in (0, 0.5), found `{w}`"
+        );
+        anyhow::ensure!(
+            args.runs <= args.max_runs,
+            "--runs ({}) exceeds --max-runs ({})",
+            args.runs,
+            args.max_runs
+        );
+    }
+    let loaded = load(args.scenario.as_deref(), &args.set)?;
+    let overrides: Vec<String> = args
+        .set
+        .iter()
+        .map(|o| format!("{}={}", o.path, o.text))
+        .collect();
+    let theatre = Arc::new(Theatre::new(loaded.scenario.clone()));
+    let threads = args.threads.map_or_else(default_threads, usize::from);
+    let rep = Replicator::new(Arc::clone(&theatre), threads)?;
+    install_ctrlc();
+
+    let mut rows = match &args.rows {
+        Some(p) => Some(RowsCsv::create(p, &theatre)?),
+        None => None,
+    };
+    let mut stats = Stats::new(&theatre);
+    let mut target = args.runs;
+    let pb = progress_bar(target, args.quiet);
+    loop {
+        let start = stats.runs;
+        let base = start;
+        let progress = |done: u64| pb.set_position(base + done);
+        let sink = rows
+            .as_mut()
+            .map(|r| r as &mut dyn crate::replicate::RunSink);
+        match rep.run(args.seed, start..target, sink, &progress, &STOP)? {
+            Finish::Complete(s) => stats.merge(&s),
+            Finish::Interrupted { runs_done } => {
+                pb.abandon();
+                eprintln!(
+                    "interrupted: {} of {} runs finished; no result written",
+                    start + runs_done,
+                    target
+                );
+                return Ok(ExitCode::from(130));
+            }
+        }
+        let Some(w) = args.until_precision else { break };
+        let doc = ResultDoc::new(&loaded, &theatre, &overrides, args.seed, stats.clone());
+        let worst = headline_half_width(&doc);
+        if worst <= w || stats.runs >= args.max_runs {
+            if worst > w {
+                eprintln!(
+                    "warning: stopped at --max-runs {} with a half-width of {worst:.4} > {w}",
+                    args.max_runs
+                );
+            }
+            break;
+        }
+        // Plan the next batch from the widest interval's proportion.
+        let need = doc
+            .estimates
+            .pairs
+            .iter()
+            .flat_map(|p| [&p.incident, &p.clash, &p.engagement])
+            .filter(|x| x.half_width() > w)
+            .map(|x| runs_for(x.p, w))
+            .max()
+            .unwrap_or(0);
+        let next = need.max(stats.runs + stats.runs / 2).div_ceil(1000) * 1000;
+        target = next.min(args.max_runs);
+        pb.set_length(target);
+    }
+    pb.finish_and_clear();
+
+    let doc = ResultDoc::new(&loaded, &theatre, &overrides, args.seed, stats);
+    let format = args.format.unwrap_or(match &args.out {
+        Some(p) => match p.extension().and_then(|e| e.to_str()) {
+            Some("json") => OutFormat::Json,
+            Some("csv") => OutFormat::Csv,
+            _ => OutFormat::Table,
+        },
+        None => OutFormat::Table,
+    });
+    let text = match format {
+        OutFormat::Table => table(&doc),
+        OutFormat::Json => doc.to_json(),
+        OutFormat::Csv => csv(&doc)?,
+    };
+    if let Some(r) = rows {
+        r.finish().context("writing --rows")?;
+    }
+    let mut stdout = std::io::stdout().lock();
+    use std::io::Write;
+    match &args.out {
+        Some(path) => {
+            write_atomic(path, text.as_bytes())?;
+            if format != OutFormat::Table {
+                stdout.write_all(table(&doc).as_bytes())?;
+            }
+            eprintln!("wrote {}", path.display());
+        }
+        None => stdout.write_all(text.as_bytes())?,
+    }
+    stdout.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

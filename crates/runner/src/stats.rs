@@ -1,0 +1,251 @@
+//! Exact sufficient statistics of a set of runs.
+//!
+//! Every quantity is an integer: counts of runs, sums and sums of squares of
+//! integer counts, histograms, and casualties and revenue in fixed point
+//! (thousandths). Merging is integer addition, which is associative and
+//! commutative, so the statistics of a set of runs do not depend on how the
+//! runs were split across threads, batches or machines, and the estimates
+//! derived from them are bit-identical.
+
+use frontline_sim::metrics::Outcome;
+use frontline_sim::theatre::Theatre;
+use serde::{Deserialize, Serialize};
+
+/// Fixed-point scale for casualties and revenue: thousandths.
+pub const FIXED: f64 = 1000.0;
+
+/// Sum and sum of squares of a per-run integer quantity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Moments {
+    /// Σ x.
+    pub sum: i128,
+    /// Σ x².
+    pub sum_sq: u128,
+}
+
+impl Moments {
+    fn add(&mut self, x: i64) {
+        self.sum += x as i128;
+        self.sum_sq += (x as i128 * x as i128) as u128;
+    }
+
+    fn merge(&mut self, o: &Moments) {
+        self.sum += o.sum;
+        self.sum_sq += o.sum_sq;
+    }
+}
+
+/// Statistics of one tracked faction pair.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PairStats {
+    /// Runs with at least one incident.
+    pub runs_incident: u64,
+    /// Runs with at least one clash.
+    pub runs_clash: u64,
+    /// Runs with at least one engagement.
+    pub runs_engagement: u64,
+    /// Runs in which the stance turned hostile.
+    pub runs_hostile: u64,
+    /// Incidents per run.
+    pub incidents: Moments,
+    /// Clashes per run.
+    pub clashes: Moments,
+    /// Engagements per run.
+    pub engagements: Moments,
+    /// Runs by the bin (see [`Stats::bin_hours`]) of their first incident.
+    pub first_incident_bins: Vec<u64>,
+    /// Runs by the bin of their first clash.
+    pub first_clash_bins: Vec<u64>,
+}
+
+/// Statistics of a place (segment, site or zone).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PlaceStats {
+    /// Runs with at least one incident there.
+    pub runs_incident: u64,
+    /// Runs with at least one clash there.
+    pub runs_clash: u64,
+    /// Incidents there, summed over runs.
+    pub incidents: u64,
+    /// Clashes there, summed over runs.
+    pub clashes: u64,
+}
+
+impl PlaceStats {
+    fn add(&mut self, incidents: u32, clashes: u32) {
+        self.runs_incident += (incidents > 0) as u64;
+        self.runs_clash += (clashes > 0) as u64;
+        self.incidents += incidents as u64;
+        self.clashes += clashes as u64;
+    }
+
+    fn merge(&mut self, o: &PlaceStats) {
+        self.runs_incident += o.runs_incident;
+        self.runs_clash += o.runs_clash;
+        self.incidents += o.incidents;
+        self.clashes += o.clashes;
+    }
+}
+
+/// The sufficient statistics of a set of runs.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Stats {
+    /// Number of runs.
+    pub runs: u64,
+    /// Width of a time bin, hours.
+    pub bin_hours: u32,
+    /// One per tracked pair.
+    pub pairs: Vec<PairStats>,
+    /// One per contact-line segment.
+    pub segments: Vec<PlaceStats>,
+    /// One per site.
+    pub sites: Vec<PlaceStats>,
+    /// One per zone (incursion incidents).
+    pub zones: Vec<PlaceStats>,
+    /// `site_owner_end[site][faction]`; the last column counts "no owner".
+    pub site_owner_end: Vec<Vec<u64>>,
+    /// Runs in which each site changed hands at least once.
+    pub site_changed: Vec<u64>,
+    /// Casualties per faction, thousandths of a person.
+    pub casualties: Vec<Moments>,
+    /// Revenue per faction, thousandths of a unit.
+    pub revenue: Vec<Moments>,
+}
+
+impl Stats {
+    /// Empty statistics shaped for `theatre`.
+    pub fn new(theatre: &Theatre) -> Self {
+        let s = &theatre.scenario;
+        let bin_hours = bin_hours(s.horizon_hours);
+        let nbins = (s.horizon_hours / bin_hours as f64).ceil() as usize;
+        let nf = s.factions.len();
+        Self {
+            runs: 0,
+            bin_hours,
+            pairs: vec![
+                PairStats {
+                    first_incident_bins: vec![0; nbins],
+                    first_clash_bins: vec![0; nbins],
+                    ..Default::default()
+                };
+                theatre.pairs.len()
+            ],
+            segments: vec![PlaceStats::default(); s.segments.len()],
+            sites: vec![PlaceStats::default(); s.sites.len()],
+            zones: vec![PlaceStats::default(); s.zones.len()],
+            site_owner_end: vec![vec![0; nf + 1]; s.sites.len()],
+            site_changed: vec![0; s.sites.len()],
+            casualties: vec![Moments::default(); nf],
+            revenue: vec![Moments::default(); nf],
+        }
+    }
+
+    /// Number of time bins.
+    pub fn bins(&self) -> usize {
+        self.pairs.first().map_or(0, |p| p.first_clash_bins.len())
+    }
+
+    /// Adds one run.
+    pub fn add(&mut self, o: &Outcome) {
+        self.runs += 1;
+        let bin = |h: f64, n: usize| ((h / self.bin_hours as f64) as usize).min(n - 1);
+        for (ps, p) in self.pairs.iter_mut().zip(&o.pairs) {
+            ps.runs_incident += (p.incidents > 0) as u64;
+            ps.runs_clash += (p.clashes > 0) as u64;
+            ps.runs_engagement += (p.engagements > 0) as u64;
+            ps.runs_hostile += p.turned_hostile_h.is_some() as u64;
+            ps.incidents.add(p.incidents as i64);
+            ps.clashes.add(p.clashes as i64);
+            ps.engagements.add(p.engagements as i64);
+            if let Some(h) = p.first_incident_h {
+                let n = ps.first_incident_bins.len();
+                ps.first_incident_bins[bin(h, n)] += 1;
+            }
+            if let Some(h) = p.first_clash_h {
+                let n = ps.first_clash_bins.len();
+                ps.first_clash_bins[bin(h, n)] += 1;
+            }
+        }
+        for (s, (&i, &c)) in self
+            .segments
+            .iter_mut()
+            .zip(o.segment_incidents.iter().zip(&o.segment_clashes))
+        {
+            s.add(i, c);
+        }
+        for (s, (&i, &c)) in self
+            .sites
+            .iter_mut()
+            .zip(o.site_incidents.iter().zip(&o.site_clashes))
+        {
+            s.add(i, c);
+        }
+        for (z, &i) in self.zones.iter_mut().zip(&o.zone_incidents) {
+            z.add(i, 0);
+        }
+        let nf = self.casualties.len();
+        for (row, owner) in self.site_owner_end.iter_mut().zip(&o.site_owner_end) {
+            row[owner.map_or(nf, |f| f as usize)] += 1;
+        }
+        let mut changed = vec![false; self.site_changed.len()];
+        for c in &o.owner_changes {
+            changed[c.site as usize] = true;
+        }
+        for (n, c) in self.site_changed.iter_mut().zip(changed) {
+            *n += c as u64;
+        }
+        for (m, &x) in self.casualties.iter_mut().zip(&o.casualties) {
+            m.add((x * FIXED).round() as i64);
+        }
+        for (m, &x) in self.revenue.iter_mut().zip(&o.revenue) {
+            m.add((x * FIXED).round() as i64);
+        }
+    }
+
+    /// Adds another set of runs of the same scenario.
+    pub fn merge(&mut self, o: &Stats) {
+        self.runs += o.runs;
+        for (a, b) in self.pairs.iter_mut().zip(&o.pairs) {
+            a.runs_incident += b.runs_incident;
+            a.runs_clash += b.runs_clash;
+            a.runs_engagement += b.runs_engagement;
+            a.runs_hostile += b.runs_hostile;
+            a.incidents.merge(&b.incidents);
+            a.clashes.merge(&b.clashes);
+            a.engagements.merge(&b.engagements);
+            add_vec(&mut a.first_incident_bins, &b.first_incident_bins);
+            add_vec(&mut a.first_clash_bins, &b.first_clash_bins);
+        }
+        for (a, b) in [
+            (&mut self.segments, &o.segments),
+            (&mut self.sites, &o.sites),
+            (&mut self.zones, &o.zones),
+        ] {
+            for (x, y) in a.iter_mut().zip(b) {
+                x.merge(y);
+            }
+        }
+        for (a, b) in self.site_owner_end.iter_mut().zip(&o.site_owner_end) {
+            add_vec(a, b);
+        }
+        add_vec(&mut self.site_changed, &o.site_changed);
+        for (a, b) in self.casualties.iter_mut().zip(&o.casualties) {
+            a.merge(b);
+        }
+        for (a, b) in self.revenue.iter_mut().zip(&o.revenue) {
+            a.merge(b);
+        }
+    }
+}
+
+fn add_vec(a: &mut [u64], b: &[u64]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += y;
+    }
+}
+
+/// Bin width for time-to-event histograms: one hour up to 90 days, then
+/// one day.
+pub fn bin_hours(horizon_hours: f64) -> u32 {
+    if horizon_hours <= 90.0 * 24.0 { 1 } else { 24 }
+}
