@@ -58,8 +58,17 @@ pub fn wilson(k: u64, n: u64) -> Proportion {
     let half = Z95 * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / denom;
     Proportion {
         p,
-        lo: (centre - half).max(0.0),
-        hi: (centre + half).min(1.0),
+        // Exact at the ends: the bounds are 0 and 1 in closed form there.
+        lo: if k == 0 {
+            0.0
+        } else {
+            (centre - half).max(0.0)
+        },
+        hi: if k == n {
+            1.0
+        } else {
+            (centre + half).min(1.0)
+        },
         k,
         n,
     }

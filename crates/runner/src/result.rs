@@ -125,6 +125,16 @@ fn pct(p: &Proportion) -> String {
     )
 }
 
+fn lat_lon(lat: f64, lon: f64) -> String {
+    format!(
+        "{:.4}{} {:.4}{}",
+        lat.abs(),
+        if lat < 0.0 { 'S' } else { 'N' },
+        lon.abs(),
+        if lon < 0.0 { 'W' } else { 'E' }
+    )
+}
+
 fn days(q: Option<f64>, horizon: f64) -> String {
     match q {
         Some(d) => format!("{d:.1}"),
@@ -213,10 +223,9 @@ pub fn table(doc: &ResultDoc) -> String {
         for s in spots.iter().take(8) {
             let _ = writeln!(
                 o,
-                "  {:<26} {:>8.4}N {:>8.4}E   {}   {:>5.1}% of clashes",
+                "  {:<26} {:>20}   {}   {:>5.1}% of clashes",
                 s.id,
-                s.lat,
-                s.lon,
+                lat_lon(s.lat, s.lon),
                 pct(&s.clash),
                 100.0 * s.share_of_clashes
             );
@@ -238,8 +247,10 @@ pub fn table(doc: &ResultDoc) -> String {
             );
         }
     }
-    let _ = writeln!(o);
-    let _ = writeln!(o, "Site owners at day {h} (P, most likely first):");
+    if !e.sites.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "Site owners at day {h} (P, most likely first):");
+    }
     for s in &e.sites {
         let owners: Vec<String> = s
             .owner_end

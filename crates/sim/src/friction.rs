@@ -57,6 +57,11 @@ use crate::scenario::{FactionId, Stance, ZoneRule};
 use crate::spatial::SpatialGrid;
 use crate::theatre::{Theatre, TheatreRes};
 
+/// At most this many incidents of one pair are resolved in one tick; the
+/// rest of the tick is skipped. Only absurd hazards reach it (a pair would
+/// need thousands of incidents an hour); it bounds the work of a tick.
+pub const MAX_INCIDENTS_PER_TICK: u32 = 10_000;
+
 /// The incident clock of one tracked pair.
 #[derive(Debug, Clone, Copy)]
 pub struct PairClock {
@@ -74,7 +79,8 @@ pub struct FrictionState {
     /// One clock per tracked pair.
     pub clocks: Vec<PairClock>,
     contacts: Vec<Contact>,
-    /// (segment, force, distance) for every force manning a segment.
+    /// (segment, force, side) for every force manning a segment; the side is
+    /// the sign of the cross product of the segment with the force's offset.
     manning: Vec<(u32, u32, f64)>,
     involved: Vec<bool>,
 }
@@ -259,6 +265,7 @@ pub fn resolve_friction(
         let prng = rng.pair(fa.index(), fb.index(), nf);
         let mut tau = 0.0;
         let mut h = clock_p.excitation;
+        let mut this_tick = 0u32;
         loop {
             if clock_p.remaining.is_nan() {
                 clock_p.remaining = unit_exponential(prng);
@@ -268,6 +275,12 @@ pub fn resolve_friction(
             if total < clock_p.remaining {
                 clock_p.remaining -= total;
                 h *= (-beta * left).exp();
+                break;
+            }
+            this_tick += 1;
+            if this_tick > MAX_INCIDENTS_PER_TICK {
+                // A safeguard against absurd hazards, not a model feature.
+                clock_p.remaining = f64::NAN;
                 break;
             }
             let u = solve_time(mu, h, beta, clock_p.remaining, left);
@@ -448,7 +461,8 @@ fn find_contacts(
                     }
                     let (d, _) = point_segment_distance(r.pos, seg.a, seg.b);
                     if d <= line.buffer_km {
-                        st.manning.push((s, i as u32, d));
+                        let side = (seg.b - seg.a).cross(r.pos - seg.a);
+                        st.manning.push((s, i as u32, side));
                     }
                 });
         }
@@ -463,13 +477,14 @@ fn find_contacts(
             if let Some(slot) = active(la, lb) {
                 for x in &st.manning[k..end] {
                     for y in &st.manning[k..end] {
-                        let (fx, fy) = (rows[x.1 as usize].faction, rows[y.1 as usize].faction);
-                        if fx == la && fy == lb {
+                        let (rx, ry) = (&rows[x.1 as usize], &rows[y.1 as usize]);
+                        // Facing each other: on opposite sides (or on the line).
+                        if rx.faction == la && ry.faction == lb && x.2 * y.2 <= 0.0 {
                             st.contacts.push(Contact {
                                 slot,
                                 i: x.1.min(y.1),
                                 j: x.1.max(y.1),
-                                dist: x.2 + y.2,
+                                dist: rx.pos.distance(ry.pos),
                                 segment: Some(s),
                                 hazard: 0.0,
                             });

@@ -640,6 +640,16 @@ impl Checker {
                     true,
                 );
                 self.range(&e, "garrison", s.garrison, 0.0, LIMITS.strength, false);
+                let garrison_id = format!("{}-garrison", s.id);
+                if s.garrison > 0.0 && raw.forces.iter().any(|f| f.id == garrison_id) {
+                    self.err(
+                        &e,
+                        "garrison",
+                        format!(
+                            "its garrison force would be `{garrison_id}`, an id a force already has"
+                        ),
+                    );
+                }
                 if s.garrison > 0.0 && s.owner.is_none() {
                     self.err(&e, "garrison", "needs an `owner` to defend the site");
                 }
