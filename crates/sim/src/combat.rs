@@ -106,13 +106,13 @@ pub fn resolve_combat(
             out.clear();
             out.extend_from_slice(&s0);
             sc.s0 = s0;
-            for k in 0..n {
-                let mean = sc.rate[k] * dt;
+            for (o, &rate) in out.iter_mut().zip(&sc.rate) {
+                let mean = rate * dt;
                 if mean > 0.0 {
                     let drawn = Poisson::new(mean)
                         .map(|p| p.sample(&mut rng.combat))
                         .unwrap_or(mean);
-                    out[k] = (out[k] - drawn).max(0.0);
+                    *o = (*o - drawn).max(0.0);
                 }
             }
             out
@@ -154,6 +154,8 @@ fn loss_rates(sc: &mut CombatScratch, s: &[f64], lethality: &[f64]) {
 }
 
 /// Classical RK4 over one tick, in `substeps` steps.
+// Index loops mirror the RK4 stage formulas over several parallel vectors.
+#[allow(clippy::needless_range_loop)]
 fn rk4(sc: &mut CombatScratch, lethality: &[f64], dt: f64, substeps: u32) -> Vec<f64> {
     let n = sc.s0.len();
     let h = dt / substeps as f64;

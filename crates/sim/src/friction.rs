@@ -466,8 +466,7 @@ fn find_contacts(
                     }
                 });
         }
-        st.manning
-            .sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+        st.manning.sort_unstable_by_key(|m| (m.0, m.1));
         let mut k = 0;
         while k < st.manning.len() {
             let s = st.manning[k].0;

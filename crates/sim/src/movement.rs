@@ -134,10 +134,10 @@ pub fn travel(p: Vec2, target: Vec2, step: f64, zones: &[Circle]) -> Vec2 {
         if p.distance(c.center) < c.radius_km - 1e-6 {
             continue; // started inside: leave on a straight line
         }
-        if let Some(t) = entry(p, target, c) {
-            if first.is_none_or(|(ft, _)| t < ft) {
-                first = Some((t, *c));
-            }
+        if let Some(t) = entry(p, target, c)
+            && first.is_none_or(|(ft, _)| t < ft)
+        {
+            first = Some((t, *c));
         }
     }
     let Some((t_in, c)) = first else {

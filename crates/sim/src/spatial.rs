@@ -51,7 +51,7 @@ impl SpatialGrid {
     }
 
     /// Cell size in use, km.
-    pub fn cell_km(&self) -> f64 {
+    pub fn cell_in_use_km(&self) -> f64 {
         self.cell
     }
 
@@ -108,7 +108,7 @@ impl SpatialGrid {
 
     /// Calls `f(index, distance)` for every indexed force within `r` of `p`.
     pub fn for_each_within(&self, p: Vec2, r: f64, mut f: impl FnMut(u32, f64)) {
-        if self.w == 0 || !(r >= 0.0) {
+        if self.w == 0 || r.is_nan() || r < 0.0 {
             return;
         }
         let cx0 = (coord(p.x - r, self.cell) - self.x0).max(0);

@@ -562,6 +562,11 @@ day = 4
 kind = "deconfliction"
 between = ["saa", "sdf"]
 deconfliction = 0.6
+[[event]]
+day = 8
+kind = "stance"
+between = ["saa", "sdf"]
+stance = "neutral"
 "#,
         header(10.0, 1.0)
     )
@@ -600,23 +605,29 @@ fn the_event_log_agrees_with_the_counts() {
             .filter(|e| matches!(e, LogEvent::Incident { pair: [0, 1], .. }))
             .count() as u32;
         assert_eq!(logged, o.pairs[0].incidents);
-        let mut last = 0.0;
+        // Entries come tick by tick: a scheduled event at its tick's start
+        // t0 = k Δt, everything else within (t0, t0 + Δt].
+        let mut last_tick = 0i64;
         for e in log {
-            let h = match e {
+            let tick = match e {
+                LogEvent::Scheduled { hours, .. }
+                | LogEvent::Stance {
+                    hours,
+                    escalation: false,
+                    ..
+                } => hours.round() as i64,
                 LogEvent::Incident { hours, .. }
                 | LogEvent::Stance { hours, .. }
                 | LogEvent::Capture { hours, .. }
                 | LogEvent::Broken { hours, .. }
                 | LogEvent::Destroyed { hours, .. }
-                | LogEvent::Arrived { hours, .. }
-                | LogEvent::Scheduled { hours, .. } => *hours,
+                | LogEvent::Arrived { hours, .. } => hours.ceil() as i64 - 1,
             };
-            // Ordered by tick: never earlier than the previous tick's start.
             assert!(
-                h >= (last as f64).floor(),
-                "log out of order: {h} after {last}"
+                tick >= last_tick,
+                "log out of order: {e:?} after tick {last_tick}"
             );
-            last = h.max(last);
+            last_tick = tick;
         }
         // Logging changes nothing else.
         let mut quiet = o.clone();

@@ -1197,7 +1197,7 @@ fn check_date(s: &str) -> Result<(), String> {
     let y: u32 = parts[0].parse().map_err(|_| bad())?;
     let m: u32 = parts[1].parse().map_err(|_| bad())?;
     let d: u32 = parts[2].parse().map_err(|_| bad())?;
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
     let days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
