@@ -1,2 +1,98 @@
-//! Benchmarks.
-fn main() {}
+//! Criterion benchmarks: one tick, one run, replication throughput, and
+//! scaling with force count. `cargo bench -p frontline-benches`; see
+//! docs/performance.md for the numbers and the machine.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use frontline_benches::{line_theatre, reference};
+use frontline_runner::replicate::Replicator;
+use frontline_sim::world::Sim;
+
+mod tick {
+    use super::*;
+
+    /// One tick of the reference scenario, averaged over ticks 100–700.
+    pub fn reference_tick(c: &mut Criterion) {
+        let mut sim = Sim::new(reference());
+        c.bench_function("tick/reference", |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                let mut run = 0;
+                for k in 0..iters {
+                    // Time ticks 100..700 of successive runs.
+                    if k % 600 == 0 {
+                        run += 1;
+                        sim.reset(1, run, false);
+                        for _ in 0..100 {
+                            sim.step();
+                        }
+                    }
+                    let t = Instant::now();
+                    sim.step();
+                    total += t.elapsed();
+                }
+                total
+            })
+        });
+    }
+
+    /// One tick of generated theatres of 1k, 10k and 100k forces.
+    pub fn scaling(c: &mut Criterion) {
+        let mut g = c.benchmark_group("tick/line");
+        g.sample_size(10).measurement_time(Duration::from_secs(10));
+        for n in [1_000usize, 10_000, 100_000] {
+            let th = line_theatre(n);
+            let mut sim = Sim::new(Arc::clone(&th));
+            sim.reset(1, 0, false);
+            sim.step();
+            g.throughput(Throughput::Elements(th.forces.len() as u64));
+            g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+                b.iter(|| sim.step())
+            });
+        }
+        g.finish();
+    }
+}
+
+mod run {
+    use super::*;
+
+    /// One whole run of the reference scenario (30 days, hourly).
+    pub fn reference_run(c: &mut Criterion) {
+        let mut sim = Sim::new(reference());
+        let mut i = 0;
+        c.bench_function("run/reference", |b| {
+            b.iter(|| {
+                i += 1;
+                sim.run(1, i, false)
+            })
+        });
+    }
+
+    /// Replication throughput of 1,000 runs on 1 and 2 threads.
+    pub fn throughput(c: &mut Criterion) {
+        let th = reference();
+        let mut g = c.benchmark_group("replicate/reference");
+        g.sample_size(10).throughput(Throughput::Elements(1000));
+        for threads in [1usize, 2] {
+            let rep = Replicator::new(Arc::clone(&th), threads).unwrap();
+            let stop = AtomicBool::new(false);
+            g.bench_with_input(BenchmarkId::new("threads", threads), &threads, |b, _| {
+                b.iter(|| rep.run(1, 0..1000, None, &|_| {}, &stop).unwrap())
+            });
+        }
+        g.finish();
+    }
+}
+
+criterion_group!(
+    benches,
+    tick::reference_tick,
+    run::reference_run,
+    run::throughput,
+    tick::scaling
+);
+criterion_main!(benches);
