@@ -15,7 +15,12 @@ use crate::load::load;
 /// frontline: estimate the risk of clashes between non-allied forces by
 /// Monte Carlo simulation of a theatre.
 #[derive(Debug, Parser)]
-#[command(name = "frontline", version, about, long_about = None)]
+#[command(
+    name = "frontline",
+    version,
+    about = "frontline: estimate the risk of clashes between non-allied forces by Monte Carlo simulation of a theatre",
+    long_about = None
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -33,6 +38,16 @@ pub enum Command {
     },
     /// Play a scenario many times and estimate the risk of clashes.
     Run(crate::run::RunArgs),
+    /// Replay one run and print its ordered event log.
+    Trace(crate::trace::TraceArgs),
+    /// Compare two scenarios (or one with --set-b overrides) under common
+    /// random numbers.
+    Compare(crate::compare::CompareArgs),
+    /// Say whether two result files (or two traces) are identical, and how
+    /// they differ (exit 0 identical, 1 different, 2 error).
+    Diff(crate::diff::DiffArgs),
+    /// Headline risks over a grid or Latin hypercube of parameter values.
+    Sweep(crate::sweep::SweepArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -75,6 +90,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check { files } => check(&files),
         Command::Run(args) => crate::run::run(args),
+        Command::Trace(args) => crate::trace::trace(args),
+        Command::Compare(args) => crate::compare::compare(args),
+        Command::Diff(args) => Ok(crate::diff::diff(args)),
+        Command::Sweep(args) => crate::sweep::sweep(args),
     }
 }
 

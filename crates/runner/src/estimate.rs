@@ -87,8 +87,9 @@ pub struct Mean {
     pub sd: f64,
 }
 
-/// Mean and interval of a quantity from its moments over `n` runs, scaled by
-/// `1/scale`.
+/// Mean and interval of a non-negative quantity from its moments over `n`
+/// runs, scaled by `1/scale`. The lower bound is clamped at 0, since every
+/// quantity averaged here (counts, casualties, revenue) is non-negative.
 pub fn mean_interval(m: &Moments, n: u64, scale: f64) -> Mean {
     if n == 0 {
         return Mean {
@@ -111,7 +112,7 @@ pub fn mean_interval(m: &Moments, n: u64, scale: f64) -> Mean {
     let half = Z95 * sd / nf.sqrt();
     Mean {
         mean: mean / scale,
-        lo: (mean - half) / scale,
+        lo: ((mean - half) / scale).max(0.0),
         hi: (mean + half) / scale,
         sd: sd / scale,
     }
@@ -225,9 +226,9 @@ pub struct ZoneEstimate {
 pub struct Estimates {
     /// Tracked pairs.
     pub pairs: Vec<PairEstimate>,
-    /// Segments with any clash, by P(clash) descending.
+    /// Segments with any incident, by P(clash) descending.
     pub segment_hotspots: Vec<Hotspot>,
-    /// Sites with any clash, by P(clash) descending.
+    /// Sites with any incident nearby, by P(clash) descending.
     pub site_hotspots: Vec<Hotspot>,
     /// Sites.
     pub sites: Vec<SiteEstimate>,

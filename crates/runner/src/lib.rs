@@ -7,6 +7,8 @@
 
 pub mod check;
 pub mod cli;
+pub mod compare;
+pub mod diff;
 pub mod estimate;
 pub mod load;
 pub mod overrides;
@@ -15,3 +17,5 @@ pub mod result;
 pub mod rows;
 pub mod run;
 pub mod stats;
+pub mod sweep;
+pub mod trace;

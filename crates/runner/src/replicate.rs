@@ -1,12 +1,14 @@
 //! Parallel replication: runs in chunks on a rayon pool, statistics merged
-//! exactly, per-run rows streamed in run order.
+//! exactly, per-run results consumed in run order.
 //!
 //! Run `i` of master seed `s` always uses the random streams of (s, i) (see
 //! `frontline_sim::rng`), whichever thread plays it. Runs are grouped in
-//! chunks of [`CHUNK`]; chunks are processed a batch at a time, and within a
-//! batch in parallel. Each worker takes a [`Sim`] from a pool and resets it
-//! between runs. Because [`Stats`] merge by integer addition, the result
-//! depends only on the scenario, the seed and the set of run indices.
+//! chunks of [`CHUNK`]; chunks are processed a batch at a time, in parallel
+//! within a batch, and handed on in chunk order. Each worker takes a set of
+//! [`Sim`]s (one per *arm*: one scenario, or the two sides of a comparison)
+//! from a pool and resets them between runs. Because the statistics merge by
+//! integer addition, the result depends only on the scenarios, the seed and
+//! the set of run indices, never on the thread count or the scheduling.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -32,20 +34,20 @@ pub trait RunSink: Send {
     fn accept(&mut self, first_run: u64, outcomes: &[Outcome]) -> anyhow::Result<()>;
 }
 
-/// Drives replications of one theatre.
+/// Drives replications of one or more arms (theatres) in lockstep.
 pub struct Replicator {
-    theatre: Arc<Theatre>,
+    arms: Vec<Arc<Theatre>>,
     pool: rayon::ThreadPool,
-    sims: Mutex<Vec<Sim>>,
+    sims: Mutex<Vec<Vec<Sim>>>,
     threads: usize,
 }
 
 /// How a replication ended.
 #[derive(Debug)]
-pub enum Finish {
+pub enum Finish<T = Stats> {
     /// All requested runs were played.
-    Complete(Stats),
-    /// Stopped by the flag; the statistics cover runs `0..runs_done` of the range.
+    Complete(T),
+    /// Stopped by the flag.
     Interrupted {
         /// Runs completed, from the start of the range.
         runs_done: u64,
@@ -53,48 +55,57 @@ pub enum Finish {
 }
 
 impl Replicator {
-    /// A replicator on `threads` threads.
+    /// A replicator of one theatre on `threads` threads.
     pub fn new(theatre: Arc<Theatre>, threads: usize) -> anyhow::Result<Self> {
+        Self::with_arms(vec![theatre], threads)
+    }
+
+    /// A replicator that plays run `i` of every arm together.
+    pub fn with_arms(arms: Vec<Arc<Theatre>>, threads: usize) -> anyhow::Result<Self> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("frontline-worker-{i}"))
             .build()?;
         Ok(Self {
-            theatre,
+            arms,
             pool,
             sims: Mutex::new(Vec::new()),
             threads,
         })
     }
 
-    /// The theatre.
+    /// The theatre of the first arm.
     pub fn theatre(&self) -> &Arc<Theatre> {
-        &self.theatre
+        &self.arms[0]
     }
 
-    fn take_sim(&self) -> Sim {
+    fn take_sims(&self) -> Vec<Sim> {
         let popped = self.sims.lock().expect("sim pool").pop();
-        popped.unwrap_or_else(|| Sim::new(Arc::clone(&self.theatre)))
+        popped.unwrap_or_else(|| self.arms.iter().map(|t| Sim::new(Arc::clone(t))).collect())
     }
 
-    fn put_sim(&self, sim: Sim) {
-        self.sims.lock().expect("sim pool").push(sim);
+    fn put_sims(&self, sims: Vec<Sim>) {
+        self.sims.lock().expect("sim pool").push(sims);
     }
 
-    /// Plays the runs in `range` of master seed `seed` and returns their
-    /// statistics. `rows` (if any) receives every outcome in run order;
-    /// `progress` is told how many runs completed after each batch; `stop`
-    /// is checked between runs.
-    pub fn run(
+    /// The general driver: `each(sims, run, acc)` plays run `run` on the
+    /// arms' sims and accumulates into the chunk's `acc` (made by `init`);
+    /// `consume(first_run, acc)` receives the chunks in run order. Returns
+    /// `Some(runs_done)` when stopped by `stop`.
+    pub fn drive<T, F, G>(
         &self,
-        seed: u64,
         range: Range<u64>,
-        mut rows: Option<&mut dyn RunSink>,
         progress: &(dyn Fn(u64) + Sync),
         stop: &AtomicBool,
-    ) -> anyhow::Result<Finish> {
-        let mut stats = Stats::new(&self.theatre);
-        let keep = rows.is_some();
+        init: &(dyn Fn() -> T + Sync),
+        each: &F,
+        mut consume: G,
+    ) -> anyhow::Result<Option<u64>>
+    where
+        T: Send,
+        F: Fn(&mut [Sim], u64, &mut T) + Sync,
+        G: FnMut(u64, T) -> anyhow::Result<()>,
+    {
         let batch_runs = CHUNK * BATCH_CHUNKS_PER_THREAD * self.threads as u64;
         let mut start = range.start;
         while start < range.end {
@@ -103,60 +114,76 @@ impl Replicator {
                 .step_by(CHUNK as usize)
                 .map(|c| c..(c + CHUNK).min(end))
                 .collect();
-            let results: Vec<Option<(Stats, Vec<Outcome>)>> = self.pool.install(|| {
+            let results: Vec<Option<T>> = self.pool.install(|| {
                 chunks
                     .par_iter()
-                    .map(|r| self.chunk(seed, r.clone(), keep, stop))
+                    .map(|r| {
+                        let mut sims = self.take_sims();
+                        let mut acc = init();
+                        for run in r.clone() {
+                            if stop.load(Ordering::Relaxed) {
+                                self.put_sims(sims);
+                                return None;
+                            }
+                            each(&mut sims, run, &mut acc);
+                        }
+                        self.put_sims(sims);
+                        Some(acc)
+                    })
                     .collect()
             });
             if results.iter().any(Option::is_none) {
-                // Count the complete prefix of chunks.
                 let done: u64 = results
                     .iter()
                     .zip(&chunks)
                     .take_while(|(r, _)| r.is_some())
                     .map(|(_, c)| c.end - c.start)
                     .sum();
-                return Ok(Finish::Interrupted {
-                    runs_done: start - range.start + done,
-                });
+                return Ok(Some(start - range.start + done));
             }
-            for (res, c) in results.into_iter().zip(&chunks) {
-                let (s, outs) = res.expect("checked above");
-                stats.merge(&s);
-                if let Some(sink) = rows.as_deref_mut() {
-                    sink.accept(c.start, &outs)?;
-                }
+            for (acc, c) in results.into_iter().zip(&chunks) {
+                consume(c.start, acc.expect("checked above"))?;
             }
             progress(end - range.start);
             start = end;
         }
-        Ok(Finish::Complete(stats))
+        Ok(None)
     }
 
-    fn chunk(
+    /// Plays the runs in `range` of master seed `seed` on the first arm and
+    /// returns their statistics. `rows` (if any) receives every outcome in
+    /// run order; `progress` is told how many runs completed after each
+    /// batch; `stop` is checked between runs.
+    pub fn run(
         &self,
         seed: u64,
-        runs: Range<u64>,
-        keep: bool,
+        range: Range<u64>,
+        mut rows: Option<&mut dyn RunSink>,
+        progress: &(dyn Fn(u64) + Sync),
         stop: &AtomicBool,
-    ) -> Option<(Stats, Vec<Outcome>)> {
-        let mut sim = self.take_sim();
-        let mut stats = Stats::new(&self.theatre);
-        let mut outs = Vec::new();
-        for run in runs {
-            if stop.load(Ordering::Relaxed) {
-                self.put_sim(sim);
-                return None;
-            }
-            let o = sim.run(seed, run, false);
-            stats.add(&o);
+    ) -> anyhow::Result<Finish> {
+        let th = Arc::clone(&self.arms[0]);
+        let keep = rows.is_some();
+        let mut stats = Stats::new(&th);
+        let init = || (Stats::new(&th), Vec::new());
+        let each = |sims: &mut [Sim], run: u64, acc: &mut (Stats, Vec<Outcome>)| {
+            let o = sims[0].run(seed, run, false);
+            acc.0.add(&o);
             if keep {
-                outs.push(o);
+                acc.1.push(o);
             }
-        }
-        self.put_sim(sim);
-        Some((stats, outs))
+        };
+        let stopped = self.drive(range, progress, stop, &init, &each, |first, (s, outs)| {
+            stats.merge(&s);
+            if let Some(sink) = rows.as_deref_mut() {
+                sink.accept(first, &outs)?;
+            }
+            Ok(())
+        })?;
+        Ok(match stopped {
+            Some(runs_done) => Finish::Interrupted { runs_done },
+            None => Finish::Complete(stats),
+        })
     }
 }
 

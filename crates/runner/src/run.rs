@@ -54,17 +54,17 @@ pub struct RunArgs {
     /// Output format (default: table, or by the extension of --out).
     #[arg(long, value_enum)]
     pub format: Option<OutFormat>,
-    /// Write the output to this file (atomically) instead of stdout; the
-    /// table is still shown on stdout.
+    /// Also write the output, in --format, to this file (atomically); the
+    /// table is shown on stdout either way.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Write one CSV row per run to this file.
     #[arg(long, value_name = "FILE")]
     pub rows: Option<PathBuf>,
     /// Keep running in batches until every headline interval (P(incident),
-    /// P(clash), P(engagement) of every pair) has a half-width of at most W;
-    /// --runs is the first batch.
-    #[arg(long, value_name = "W")]
+    /// P(clash), P(engagement) of every pair) has a half-width of at most W,
+    /// in (0, 0.5); --runs is the first batch.
+    #[arg(long, value_name = "W", value_parser = parse_precision)]
     pub until_precision: Option<f64>,
     /// Cap on the runs of --until-precision.
     #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..=MAX_RUNS))]
@@ -74,8 +74,33 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
+fn parse_precision(s: &str) -> Result<f64, String> {
+    let w: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if w.is_finite() && w > 0.0 && w < 0.5 {
+        Ok(w)
+    } else {
+        Err(format!("must be in (0, 0.5), found `{s}`"))
+    }
+}
+
+/// Checks before any run that `path` can be written: its directory exists.
+pub fn check_writable(path: &std::path::Path, flag: &str) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    anyhow::ensure!(
+        dir.is_dir(),
+        "{flag} `{}`: the directory `{}` does not exist",
+        path.display(),
+        dir.display()
+    );
+    anyhow::ensure!(!path.is_dir(), "{flag} `{}` is a directory", path.display());
+    Ok(())
+}
+
 /// Set when Ctrl-C is pressed.
-static STOP: AtomicBool = AtomicBool::new(false);
+pub static STOP: AtomicBool = AtomicBool::new(false);
 
 /// Installs the Ctrl-C handler once.
 pub fn install_ctrlc() {
@@ -96,7 +121,7 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     }
     let pb = ProgressBar::new(total);
     pb.set_style(
-        ProgressStyle::with_template("{spinner} {pos}/{len} runs [{bar:30}] {per_sec} eta {eta}")
+        ProgressStyle::with_template("{spinner} {pos}/{len} runs [{bar:30}] eta {eta}")
             .expect("valid template")
             .progress_chars("=> "),
     );
@@ -123,17 +148,20 @@ fn runs_for(p: f64, w: f64) -> u64 {
 
 /// `frontline run`.
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    if let Some(w) = args.until_precision {
-        anyhow::ensure!(
-            w.is_finite() && w > 0.0 && w < 0.5,
-            "--until-precision must be in (0, 0.5), found `{w}`"
-        );
-        anyhow::ensure!(
-            args.runs <= args.max_runs,
-            "--runs ({}) exceeds --max-runs ({})",
-            args.runs,
-            args.max_runs
-        );
+    if args.until_precision.is_some() && args.runs > args.max_runs {
+        use clap::CommandFactory;
+        crate::cli::Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "--runs ({}) exceeds --max-runs ({})",
+                    args.runs, args.max_runs
+                ),
+            )
+            .exit();
+    }
+    if let Some(p) = &args.out {
+        check_writable(p, "--out")?;
     }
     let loaded = load(args.scenario.as_deref(), &args.set)?;
     let overrides: Vec<String> = args
@@ -203,8 +231,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let doc = ResultDoc::new(&loaded, &theatre, &overrides, args.seed, stats);
     let format = args.format.unwrap_or(match &args.out {
         Some(p) => match p.extension().and_then(|e| e.to_str()) {
-            Some("json") => OutFormat::Json,
-            Some("csv") => OutFormat::Csv,
+            Some(e) if e.eq_ignore_ascii_case("json") => OutFormat::Json,
+            Some(e) if e.eq_ignore_ascii_case("csv") => OutFormat::Csv,
             _ => OutFormat::Table,
         },
         None => OutFormat::Table,
@@ -222,9 +250,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     match &args.out {
         Some(path) => {
             write_atomic(path, text.as_bytes())?;
-            if format != OutFormat::Table {
-                stdout.write_all(table(&doc).as_bytes())?;
-            }
+            stdout.write_all(table(&doc).as_bytes())?;
             eprintln!("wrote {}", path.display());
         }
         None => stdout.write_all(text.as_bytes())?,

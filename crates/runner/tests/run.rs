@@ -121,8 +121,23 @@ fn bad_flags_get_usage_errors() {
         );
     }
     let out = frontline(&["run", "--until-precision", "0.7"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("must be in (0, 0.5)"));
+    let out = frontline(&[
+        "run",
+        "--until-precision",
+        "0.1",
+        "--runs",
+        "50",
+        "--max-runs",
+        "10",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("exceeds --max-runs"));
+    // A bad --out is refused before any run.
+    let out = frontline(&["run", "--out", "/nonexistent/dir/r.json"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("--until-precision must be in (0, 0.5)"));
+    assert!(stderr(&out).contains("does not exist"));
 }
 
 #[test]

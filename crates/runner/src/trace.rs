@@ -1,0 +1,345 @@
+//! `frontline trace`: one run's ordered event log, as a timeline or JSON lines.
+//!
+//! The run is replayed alone from (seed, run index), so the trace is the
+//! same every time and is exactly the run that index contributed to
+//! `frontline run --seed S`.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use clap::{Args, ValueEnum};
+use frontline_sim::geo::unproject;
+use frontline_sim::metrics::{LogEvent, Severity};
+use frontline_sim::theatre::Theatre;
+use serde::{Deserialize, Serialize};
+
+use crate::overrides::Override;
+
+/// Output formats of a trace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TraceFormat {
+    /// A readable timeline.
+    Text,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// Kinds of trace events, for `--kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Incidents that did not escalate.
+    Incident,
+    /// Incidents that became clashes (not engagements).
+    Clash,
+    /// Clashes that became engagements.
+    Engagement,
+    /// Stance changes.
+    Stance,
+    /// Site captures.
+    Capture,
+    /// Forces breaking.
+    Broken,
+    /// Forces destroyed.
+    Destroyed,
+    /// Forces reaching their objective.
+    Arrived,
+    /// Scheduled events applied.
+    Scheduled,
+}
+
+/// Arguments of `frontline trace`.
+#[derive(Debug, Args)]
+pub struct TraceArgs {
+    /// Scenario file (default: the embedded reference scenario).
+    pub scenario: Option<PathBuf>,
+    /// Master seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Run index.
+    #[arg(long, default_value_t = 0)]
+    pub run: u64,
+    /// Override a scenario value (as for `run`).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
+    pub format: TraceFormat,
+    /// Only events of this faction pair, `A:B` (either order).
+    #[arg(long, value_name = "A:B")]
+    pub pair: Option<String>,
+    /// Only events involving this faction.
+    #[arg(long)]
+    pub faction: Option<String>,
+    /// Only these kinds (repeatable or comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub kind: Vec<Kind>,
+    /// Only events at or after this day (0 = start).
+    #[arg(long, value_name = "DAY")]
+    pub from_day: Option<f64>,
+    /// Only events before this day.
+    #[arg(long, value_name = "DAY")]
+    pub to_day: Option<f64>,
+}
+
+use std::path::PathBuf;
+
+/// One trace entry with names resolved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TraceEvent {
+    /// Hours from the start.
+    pub hours: f64,
+    /// What happened.
+    pub kind: Kind,
+    /// Faction ids involved.
+    pub factions: Vec<String>,
+    /// Force ids involved.
+    pub forces: Vec<String>,
+    /// Site id, if any.
+    pub site: Option<String>,
+    /// Segment id (`LINE#k`), if any.
+    pub segment: Option<String>,
+    /// Zone id, for incursions.
+    pub zone: Option<String>,
+    /// Latitude of the event, where it has a place.
+    pub lat: Option<f64>,
+    /// Longitude.
+    pub lon: Option<f64>,
+    /// Personnel lost per force, for incidents.
+    pub casualties: Vec<f64>,
+    /// Free detail (new stance, new owner, …).
+    pub detail: String,
+}
+
+/// Resolves a run's log into trace events.
+pub fn trace_events(th: &Theatre, log: &[LogEvent]) -> Vec<TraceEvent> {
+    let s = &th.scenario;
+    let fac = |f: u16| s.factions[f as usize].id.clone();
+    let force = |i: u32| th.forces[i as usize].id.clone();
+    let force_faction = |i: u32| s.factions[th.forces[i as usize].faction.index()].id.clone();
+    let seg = |i: u32| {
+        let g = &s.segments[i as usize];
+        format!("{}#{}", s.contact_lines[g.line].id, g.index_in_line + 1)
+    };
+    let site = |i: u32| s.sites[i as usize].id.clone();
+    let blank = |hours: f64, kind: Kind| TraceEvent {
+        hours,
+        kind,
+        factions: Vec::new(),
+        forces: Vec::new(),
+        site: None,
+        segment: None,
+        zone: None,
+        lat: None,
+        lon: None,
+        casualties: Vec::new(),
+        detail: String::new(),
+    };
+    log.iter()
+        .map(|e| match e {
+            LogEvent::Incident {
+                hours,
+                pair,
+                forces,
+                severity,
+                at,
+                segment,
+                site: st,
+                zone,
+                casualties,
+            } => {
+                let kind = match severity {
+                    Severity::Incident => Kind::Incident,
+                    Severity::Clash => Kind::Clash,
+                    Severity::Engagement => Kind::Engagement,
+                };
+                let ll = unproject(s.origin, *at);
+                let mut fs = vec![force(forces[0])];
+                let mut cs = vec![casualties[0]];
+                if forces[1] != forces[0] {
+                    fs.push(force(forces[1]));
+                    cs.push(casualties[1]);
+                }
+                TraceEvent {
+                    factions: vec![fac(pair[0]), fac(pair[1])],
+                    forces: fs,
+                    site: st.map(site),
+                    segment: segment.map(seg),
+                    zone: zone.map(|z| s.zones[z as usize].id.clone()),
+                    lat: Some((ll.lat * 1e5).round() / 1e5),
+                    lon: Some((ll.lon * 1e5).round() / 1e5),
+                    casualties: cs,
+                    ..blank(*hours, kind)
+                }
+            }
+            LogEvent::Stance {
+                hours,
+                pair,
+                stance,
+                escalation,
+            } => TraceEvent {
+                factions: vec![fac(pair[0]), fac(pair[1])],
+                detail: format!(
+                    "stance {}{}",
+                    stance.as_str(),
+                    if *escalation {
+                        " (after repeated clashes)"
+                    } else {
+                        ""
+                    }
+                ),
+                ..blank(*hours, Kind::Stance)
+            },
+            LogEvent::Capture {
+                hours,
+                site: st,
+                from,
+                to,
+            } => {
+                let name = |f: &Option<u16>| f.map_or("none".to_string(), fac);
+                TraceEvent {
+                    factions: to.iter().chain(from.iter()).map(|&f| fac(f)).collect(),
+                    site: Some(site(*st)),
+                    detail: format!("{} → {}", name(from), name(to)),
+                    ..blank(*hours, Kind::Capture)
+                }
+            }
+            LogEvent::Broken { hours, force: f } => TraceEvent {
+                factions: vec![force_faction(*f)],
+                forces: vec![force(*f)],
+                ..blank(*hours, Kind::Broken)
+            },
+            LogEvent::Destroyed { hours, force: f } => TraceEvent {
+                factions: vec![force_faction(*f)],
+                forces: vec![force(*f)],
+                ..blank(*hours, Kind::Destroyed)
+            },
+            LogEvent::Arrived { hours, force: f } => TraceEvent {
+                factions: vec![force_faction(*f)],
+                forces: vec![force(*f)],
+                ..blank(*hours, Kind::Arrived)
+            },
+            LogEvent::Scheduled { hours, index } => TraceEvent {
+                detail: format!("scheduled event #{} applied", index + 1),
+                ..blank(*hours, Kind::Scheduled)
+            },
+        })
+        .collect()
+}
+
+/// Keeps the events that pass the filters.
+pub fn filter(events: Vec<TraceEvent>, args: &TraceArgs) -> anyhow::Result<Vec<TraceEvent>> {
+    let pair = match &args.pair {
+        Some(p) => {
+            let (a, b) = p
+                .split_once(':')
+                .ok_or_else(|| anyhow::anyhow!("--pair expects `A:B`, found `{p}`"))?;
+            Some((a.to_string(), b.to_string()))
+        }
+        None => None,
+    };
+    Ok(events
+        .into_iter()
+        .filter(|e| {
+            pair.as_ref().is_none_or(|(a, b)| {
+                e.factions.len() == 2
+                    && ((e.factions[0] == *a && e.factions[1] == *b)
+                        || (e.factions[0] == *b && e.factions[1] == *a))
+            }) && args.faction.as_ref().is_none_or(|f| e.factions.contains(f))
+                && (args.kind.is_empty() || args.kind.contains(&e.kind))
+                && args.from_day.is_none_or(|d| e.hours >= d * 24.0)
+                && args.to_day.is_none_or(|d| e.hours < d * 24.0)
+        })
+        .collect())
+}
+
+fn clock(hours: f64) -> String {
+    let day = (hours / 24.0).floor();
+    let rem = hours - day * 24.0;
+    let (h, m) = (rem.floor(), ((rem - rem.floor()) * 60.0).floor());
+    format!("day {:>3} {:02}:{:02}", day as u64, h as u64, m as u64)
+}
+
+/// The readable timeline.
+pub fn text(th: &Theatre, events: &[TraceEvent], seed: u64, run: u64) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{} — run {run} of seed {seed}: {} events",
+        th.scenario.name,
+        events.len()
+    );
+    for e in events {
+        let what = match e.kind {
+            Kind::Incident => "incident",
+            Kind::Clash => "CLASH",
+            Kind::Engagement => "ENGAGEMENT",
+            Kind::Stance => "stance",
+            Kind::Capture => "capture",
+            Kind::Broken => "broken",
+            Kind::Destroyed => "destroyed",
+            Kind::Arrived => "arrived",
+            Kind::Scheduled => "scheduled",
+        };
+        let mut line = format!("{}  {:<10} ", clock(e.hours), what);
+        if !e.factions.is_empty() {
+            let _ = write!(line, "{:<14} ", e.factions.join("–"));
+        }
+        if !e.forces.is_empty() {
+            let _ = write!(line, "{} ", e.forces.join(" vs "));
+        }
+        if let Some(z) = &e.zone {
+            let _ = write!(line, "in zone {z} ");
+        }
+        if let Some(sg) = &e.segment {
+            let _ = write!(line, "on {sg} ");
+        }
+        if let Some(st) = &e.site {
+            let _ = write!(
+                line,
+                "{}{st} ",
+                if e.kind == Kind::Capture { "" } else { "near " }
+            );
+        }
+        if let (Some(lat), Some(lon)) = (e.lat, e.lon) {
+            let _ = write!(line, "({lat:.3}, {lon:.3}) ");
+        }
+        if e.casualties.iter().any(|&c| c > 0.0) {
+            let cs: Vec<String> = e.casualties.iter().map(|c| format!("{c:.0}")).collect();
+            let _ = write!(line, "casualties {} ", cs.join("/"));
+        }
+        line.push_str(&e.detail);
+        let _ = writeln!(o, "{}", line.trim_end());
+    }
+    o
+}
+
+/// JSON lines, one event per line.
+pub fn jsonl(events: &[TraceEvent]) -> String {
+    let mut o = String::new();
+    for e in events {
+        o.push_str(&serde_json::to_string(e).expect("trace events serialize"));
+        o.push('\n');
+    }
+    o
+}
+
+/// `frontline trace`.
+pub fn trace(args: TraceArgs) -> anyhow::Result<std::process::ExitCode> {
+    let loaded = crate::load::load(args.scenario.as_deref(), &args.set)?;
+    let th = Arc::new(Theatre::new(loaded.scenario.clone()));
+    let outcome = crate::replicate::replay(&th, args.seed, args.run, true);
+    let events = filter(
+        trace_events(&th, outcome.log.as_deref().unwrap_or(&[])),
+        &args,
+    )?;
+    let out = match args.format {
+        TraceFormat::Text => text(&th, &events, args.seed, args.run),
+        TraceFormat::Jsonl => jsonl(&events),
+    };
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(out.as_bytes())?;
+    stdout.flush()?;
+    Ok(std::process::ExitCode::SUCCESS)
+}
