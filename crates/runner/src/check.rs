@@ -27,11 +27,14 @@ pub fn summary(l: &Loaded) -> String {
     );
     let _ = writeln!(
         out,
-        "  {} of {:.1} km in {}; {} under friction",
+        "  {} of {:.1} km in {}; {} tracked for friction",
         plural(s.contact_lines.len(), "contact line"),
         s.contact_line_km(),
         plural(s.segments.len(), "segment"),
-        plural(s.friction_pairs().len(), "faction pair"),
+        plural(
+            frontline_sim::theatre::Theatre::new(s.clone()).pairs.len(),
+            "faction pair"
+        ),
     );
     let _ = writeln!(
         out,

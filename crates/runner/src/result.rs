@@ -118,11 +118,23 @@ impl ResultDoc {
 
 fn pct(p: &Proportion) -> String {
     format!(
-        "{:5.1}% [{:4.1}, {:4.1}]",
+        "{:5.1}% [{:.1}, {:.1}]",
         100.0 * p.p,
         100.0 * p.lo,
         100.0 * p.hi
     )
+}
+
+/// A mean with its interval, with enough decimals for small values.
+fn mean_ci(m: &crate::estimate::Mean) -> String {
+    let d = if m.mean.abs() >= 100.0 {
+        0
+    } else if m.mean.abs() >= 1.0 {
+        1
+    } else {
+        2
+    };
+    format!("{:.d$} [{:.d$}, {:.d$}]", m.mean, m.lo, m.hi)
 }
 
 fn lat_lon(lat: f64, lon: f64) -> String {
@@ -161,7 +173,7 @@ pub fn table(doc: &ResultDoc) -> String {
         "stance",
         "P(incident) [95% CI]",
         "P(clash) [95% CI]",
-        "P(engagement)",
+        "P(engagement) [95% CI]",
         "E[clashes]"
     );
     let mut pairs: Vec<_> = e.pairs.iter().collect();
@@ -277,14 +289,8 @@ pub fn table(doc: &ResultDoc) -> String {
             o,
             "{:<12} {:>24} {:>24}",
             f.id,
-            format!(
-                "{:.0} [{:.0}, {:.0}]",
-                f.casualties.mean, f.casualties.lo, f.casualties.hi
-            ),
-            format!(
-                "{:.0} [{:.0}, {:.0}]",
-                f.revenue.mean, f.revenue.lo, f.revenue.hi
-            ),
+            mean_ci(&f.casualties),
+            mean_ci(&f.revenue),
         );
     }
     let _ = writeln!(o);

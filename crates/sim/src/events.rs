@@ -6,7 +6,7 @@ use bevy_ecs::prelude::*;
 use crate::force::{Allegiance, ForceIndex, Morale, Orders, Strength};
 use crate::metrics::{Clock, LogEvent, Metrics};
 use crate::relation::RelationMatrix;
-use crate::scenario::Action;
+use crate::scenario::{Action, Posture};
 use crate::theatre::TheatreRes;
 
 /// Index of the next scheduled event to apply.
@@ -84,11 +84,19 @@ pub fn apply_scheduled_events(
                 }
             }
             Action::Strike { force, losses, .. } => {
-                for (idx, fac, mut st, _, _) in &mut forces {
+                for (idx, fac, mut st, mut orders, mut morale) in &mut forces {
                     if idx.0 as usize == *force {
                         let lost = (st.current * losses).round().min(st.current);
                         st.current -= lost;
                         metrics.outcome.casualties[fac.0.index()] += lost;
+                        let f = idx.0;
+                        if st.current <= 0.0 {
+                            metrics.push(|| LogEvent::Destroyed { hours, force: f });
+                        } else if !morale.broken && st.current < morale.break_point * st.initial {
+                            morale.broken = true;
+                            orders.posture = Posture::Withdraw;
+                            metrics.push(|| LogEvent::Broken { hours, force: f });
+                        }
                     }
                 }
             }

@@ -23,7 +23,8 @@
 //! intensity `μ(t) + H(t)`, with background `μ = Σ λ_ij` over the pair's
 //! contacts and `H` jumping by `n β` at each incident (and by `n0 β` at the
 //! pair's first contact) and decaying as `exp(−β t)`, `β = 1/decay`. `H` acts
-//! only while the pair has a contact. Incident times are drawn exactly by
+//! only while the pair has a contact. The surge is scaled by the stance,
+//! deconfliction, truce and zone factors of the pair's first contact. Incident times are drawn exactly by
 //! time change: the pair's clock is a unit-exponential threshold, consumed by
 //! the integrated intensity `μ Δt + H (1 − e^{−βΔt}) / β`. Each incident is
 //! placed at one of the pair's contacts, chosen with probability ∝ `λ_ij`.
@@ -110,6 +111,10 @@ struct Contact {
     dist: f64,
     segment: Option<u32>,
     hazard: f64,
+    /// σ(stance)·(1 − w e)·τ·ζ: the hazard's non-geometric factors.
+    modifier: f64,
+    /// Σ of the hazards of the pair's contacts up to and including this one.
+    cumulative: f64,
 }
 
 /// The hazard multiplier of a stance.
@@ -230,13 +235,14 @@ pub fn resolve_friction(
             }
             _ => 0.0,
         };
+        c.modifier = stance_hazard(p, relations.stance(a, b))
+            * (1.0 - p.deconfliction_hazard_weight * relations.deconfliction(a, b))
+            * relations.truce_factor(a, b, t0, mid)
+            * zone_factor(th, mid);
         c.hazard = p.base_hazard_per_hour
             * (-c.dist / p.proximity_scale_km).exp()
             * size
-            * stance_hazard(p, relations.stance(a, b))
-            * (1.0 - p.deconfliction_hazard_weight * relations.deconfliction(a, b))
-            * relations.truce_factor(a, b, t0, mid)
-            * zone_factor(th, mid)
+            * c.modifier
             * (1.0 + comp);
     }
 
@@ -257,11 +263,18 @@ pub fn resolve_friction(
             continue;
         }
         if !clock_p.met {
+            // The surge of first contact, scaled by the same stance,
+            // deconfliction, truce and zone factors as the hazard of the
+            // pair's first contact.
             clock_p.met = true;
-            clock_p.excitation += p.first_contact_surge * beta;
+            clock_p.excitation += p.first_contact_surge * beta * st.contacts[start].modifier;
+        }
+        let mut mu = 0.0;
+        for c in st.contacts[start..end].iter_mut() {
+            mu += c.hazard;
+            c.cumulative = mu;
         }
         let contacts = &st.contacts[start..end];
-        let mu: f64 = contacts.iter().map(|c| c.hazard).sum();
         let prng = rng.pair(fa.index(), fb.index(), nf);
         let mut tau = 0.0;
         let mut h = clock_p.excitation;
@@ -281,6 +294,7 @@ pub fn resolve_friction(
             if this_tick > MAX_INCIDENTS_PER_TICK {
                 // A safeguard against absurd hazards, not a model feature.
                 clock_p.remaining = f64::NAN;
+                h *= (-beta * left).exp();
                 break;
             }
             let u = solve_time(mu, h, beta, clock_p.remaining, left);
@@ -289,14 +303,8 @@ pub fn resolve_friction(
             clock_p.remaining = unit_exponential(prng);
             // Where: a contact chosen ∝ hazard (the first if all are zero).
             let pick = prng.random::<f64>() * mu;
-            let mut acc = 0.0;
-            let c = contacts
-                .iter()
-                .find(|c| {
-                    acc += c.hazard;
-                    acc > pick
-                })
-                .unwrap_or(&contacts[0]);
+            let k = contacts.partition_point(|c| c.cumulative <= pick);
+            let c = contacts.get(k).filter(|_| mu > 0.0).unwrap_or(&contacts[0]);
             let (u1, u2): (f64, f64) = (prng.random(), prng.random());
             let (pc, pe) = escalation_probabilities(th, &relations, fa, fb);
             let severity = if u1 >= pc {
@@ -307,7 +315,7 @@ pub fn resolve_friction(
                 Severity::Engagement
             };
             let at = (table.rows[c.i as usize].pos + table.rows[c.j as usize].pos) * 0.5;
-            let segment = c.segment.or_else(|| th.nearest_segment(at));
+            let segment = c.segment.or_else(|| th.nearest_segment(at, fa, fb));
             let site = th.nearest_site(at);
             let hours = t0 + tau;
             let casualties = inflict(p, severity, &mut table, [c.i, c.j], prng, &mut metrics);
@@ -441,6 +449,8 @@ fn find_contacts(
                     dist: d,
                     segment: None,
                     hazard: 0.0,
+                    modifier: 0.0,
+                    cumulative: 0.0,
                 });
             }
         });
@@ -486,6 +496,8 @@ fn find_contacts(
                                 dist: rx.pos.distance(ry.pos),
                                 segment: Some(s),
                                 hazard: 0.0,
+                                modifier: 0.0,
+                                cumulative: 0.0,
                             });
                         }
                     }
@@ -564,7 +576,7 @@ fn incursions(
             let at = table.rows[j as usize].pos;
             let slot = th.slot(fa, z.owner);
             let site = th.nearest_site(at);
-            let segment = th.nearest_segment(at);
+            let segment = th.nearest_segment(at, fa, z.owner);
             metrics.record_incident(slot, hours, severity, segment, site, Some(zi as u32));
             let pair = sorted(fa.0, z.owner.0);
             metrics.push(|| LogEvent::Incident {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use bevy_ecs::prelude::Resource;
 
 use crate::geo::Vec2;
-use crate::scenario::{Action, Domain, FactionId, ForceSpec, Objective, Posture, Scenario, Stance};
+use crate::scenario::{Action, Domain, FactionId, ForceSpec, Objective, Posture, Scenario};
 use crate::spatial::SpatialGrid;
 
 /// Everything about a scenario that does not change during a run.
@@ -92,7 +92,7 @@ impl Theatre {
             for b in a + 1..n {
                 let (fa, fb) = (FactionId(a as u16), FactionId(b as u16));
                 let st = scenario.relations.get(fa, fb).stance;
-                if st.has_friction() || (st != Stance::Allied && later_friction(fa, fb)) {
+                if st.has_friction() || later_friction(fa, fb) {
                     pair_slot[a * n + b] = Some(pairs.len() as u32);
                     pair_slot[b * n + a] = Some(pairs.len() as u32);
                     pairs.push((fa, fb));
@@ -165,16 +165,20 @@ impl Theatre {
         }
     }
 
-    /// The segment an incident at `p` is attributed to: the nearest segment
-    /// within its line's buffer, if any.
-    pub fn nearest_segment(&self, p: Vec2) -> Option<u32> {
+    /// The segment an incident of factions `a` and `b` at `p` is attributed
+    /// to: the nearest segment of a contact line between them within that
+    /// line's buffer, if any.
+    pub fn nearest_segment(&self, p: Vec2, a: FactionId, b: FactionId) -> Option<u32> {
         let mut best: Option<(f64, u32)> = None;
         self.segment_grid
             .for_each_within(p, self.segment_reach_km, |i, _| {
                 let s = &self.scenario.segments[i as usize];
+                let line = &self.scenario.contact_lines[s.line];
+                if !(line.between == [a, b] || line.between == [b, a]) {
+                    return;
+                }
                 let (d, _) = crate::geo::point_segment_distance(p, s.a, s.b);
-                let buf = self.scenario.contact_lines[s.line].buffer_km;
-                if d <= buf && best.is_none_or(|(bd, bi)| (d, i) < (bd, bi)) {
+                if d <= line.buffer_km && best.is_none_or(|(bd, bi)| (d, i) < (bd, bi)) {
                     best = Some((d, i));
                 }
             });

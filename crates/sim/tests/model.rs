@@ -635,3 +635,99 @@ fn the_event_log_agrees_with_the_counts() {
         assert_eq!(quiet, sim.run(5, run, false));
     }
 }
+
+#[test]
+fn a_total_truce_silences_the_first_contact_surge_too() {
+    let model = "[model.friction]\nfirst_contact_surge = 3\nbranching_ratio = 0.5\n";
+    let th = theatre(&contact(
+        "neutral",
+        0.0,
+        5.0,
+        model,
+        "[[relation.truce]]\nhazard_factor = 0\n",
+    ));
+    for o in outcomes(&th, 2, 200) {
+        assert_eq!(o.pairs[0].incidents, 0);
+    }
+}
+
+#[test]
+fn a_strike_can_break_a_force_at_once() {
+    let text = format!(
+        r#"{}
+[[faction]]
+id = "a"
+[[force]]
+id = "col"
+faction = "a"
+position = {{ x_km = 0, y_km = 0 }}
+strength = 1000
+break_point = 0.3
+speed_kmh = 1
+posture = "advance"
+objective_at = {{ x_km = 40, y_km = 0 }}
+[[event]]
+day = 0
+hour = 5
+kind = "strike"
+force = "col"
+losses = 0.8
+"#,
+        header(2.0, 1.0)
+    );
+    let mut sim = Sim::new(theatre(&text));
+    let o = sim.run(1, 0, true);
+    let log = o.log.unwrap();
+    assert!(
+        log.iter()
+            .any(|e| matches!(e, LogEvent::Broken { hours, .. } if *hours == 5.0))
+    );
+    assert!(
+        !log.iter().any(|e| matches!(e, LogEvent::Arrived { .. })),
+        "a broken force withdraws"
+    );
+    assert_eq!(o.casualties[0], 800.0);
+}
+
+#[test]
+fn pairs_made_non_allied_by_an_event_are_tracked() {
+    let text = format!(
+        r#"{}
+[model.friction]
+base_hazard_per_hour = 1
+[[faction]]
+id = "a"
+[[faction]]
+id = "b"
+[[relation]]
+between = ["a", "b"]
+stance = "allied"
+[[force]]
+id = "fa"
+faction = "a"
+position = {{ x_km = 0, y_km = 0 }}
+strength = 1000
+[[force]]
+id = "fb"
+faction = "b"
+position = {{ x_km = 1, y_km = 0 }}
+strength = 1000
+[[event]]
+day = 1
+kind = "stance"
+between = ["a", "b"]
+stance = "rival"
+"#,
+        header(3.0, 1.0)
+    );
+    let th = theatre(&text);
+    assert_eq!(th.pairs.len(), 1);
+    for o in outcomes(&th, 1, 20) {
+        let p = &o.pairs[0];
+        assert!(p.incidents > 0);
+        assert!(
+            p.first_incident_h.unwrap() > 24.0,
+            "no friction while allied"
+        );
+    }
+}

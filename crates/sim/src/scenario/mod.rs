@@ -76,22 +76,6 @@ impl Scenario {
     pub fn contact_line_km(&self) -> f64 {
         self.contact_lines.iter().map(|l| l.length_km).sum::<f64>() + 0.0
     }
-
-    /// The pairs of factions (a < b) whose stance at the start is neither
-    /// allied nor hostile: the pairs whose clash risk the model estimates.
-    pub fn friction_pairs(&self) -> Vec<(FactionId, FactionId)> {
-        let n = self.factions.len() as u16;
-        let mut out = Vec::new();
-        for a in 0..n {
-            for b in a + 1..n {
-                let (fa, fb) = (FactionId(a), FactionId(b));
-                if self.relations.get(fa, fb).stance.has_friction() {
-                    out.push((fa, fb));
-                }
-            }
-        }
-        out
-    }
 }
 
 /// A faction and its doctrine.
