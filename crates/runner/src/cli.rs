@@ -48,6 +48,8 @@ pub enum Command {
     Diff(crate::diff::DiffArgs),
     /// Headline risks over a grid or Latin hypercube of parameter values.
     Sweep(crate::sweep::SweepArgs),
+    /// Merge the partial results of `run --shard k/n` into one result.
+    Merge(crate::shard::MergeArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -94,6 +96,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Compare(args) => crate::compare::compare(args),
         Command::Diff(args) => Ok(crate::diff::diff(args)),
         Command::Sweep(args) => crate::sweep::sweep(args),
+        Command::Merge(args) => crate::shard::merge(args),
     }
 }
 

@@ -16,6 +16,7 @@ pub mod replicate;
 pub mod result;
 pub mod rows;
 pub mod run;
+pub mod shard;
 pub mod stats;
 pub mod sweep;
 pub mod trace;

@@ -69,6 +69,10 @@ pub struct RunArgs {
     /// Cap on the runs of --until-precision.
     #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..=MAX_RUNS))]
     pub max_runs: u64,
+    /// Play only shard k of n (0-based) of the runs and write a partial
+    /// result for `frontline merge` (to --out, or stdout).
+    #[arg(long, value_name = "K/N", conflicts_with_all = ["until_precision", "format"])]
+    pub shard: Option<crate::shard::Shard>,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
@@ -178,6 +182,45 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         Some(p) => Some(RowsCsv::create(p, &theatre)?),
         None => None,
     };
+    if let Some(shard) = args.shard {
+        let range = shard.range(args.runs);
+        let sink = rows
+            .as_mut()
+            .map(|r| r as &mut dyn crate::replicate::RunSink);
+        let stats = match rep.run(args.seed, range.clone(), sink, &|_| {}, &STOP)? {
+            Finish::Complete(s) => s,
+            Finish::Interrupted { runs_done } => {
+                eprintln!(
+                    "interrupted: {runs_done} of {} runs of shard {shard} finished; no result written",
+                    range.end - range.start
+                );
+                return Ok(ExitCode::from(130));
+            }
+        };
+        let info = ResultDoc::new(
+            &loaded,
+            &theatre,
+            &overrides,
+            args.seed,
+            Stats::new(&theatre),
+        )
+        .scenario;
+        let part = crate::shard::PartialDoc::new(&loaded, info, args.seed, args.runs, shard, stats);
+        let text = serde_json::to_string_pretty(&part)? + "\n";
+        if let Some(r) = rows {
+            r.finish().context("writing --rows")?;
+        }
+        match &args.out {
+            Some(p) => write_atomic(p, text.as_bytes())?,
+            None => {
+                use std::io::Write;
+                let mut so = std::io::stdout().lock();
+                so.write_all(text.as_bytes())?;
+                so.flush()?;
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut stats = Stats::new(&theatre);
     let mut target = args.runs;
     let pb = progress_bar(target, args.quiet);

@@ -1,0 +1,121 @@
+//! `run --shard` and `merge` through the real binary: the merged result is
+//! byte-identical to a single run, and parts that do not belong together
+//! are refused.
+
+mod common;
+
+use common::{frontline, stderr, stdout};
+
+#[test]
+fn merged_shards_equal_a_single_run_and_mixtures_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).display().to_string();
+    let scenario = "scenarios/two-faction-line.toml";
+    for k in 0..3 {
+        let shard = format!("{k}/3");
+        let out = frontline(&[
+            "run",
+            scenario,
+            "--runs",
+            "450",
+            "--seed",
+            "5",
+            "--shard",
+            &shard,
+            "--out",
+            &p(&format!("part-{k}.json")),
+            "-j",
+            if k == 1 { "1" } else { "2" },
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let merged = frontline(&[
+        "merge",
+        &p("part-2.json"),
+        &p("part-0.json"),
+        &p("part-1.json"),
+    ]);
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    let local = frontline(&[
+        "run", scenario, "--runs", "450", "--seed", "5", "--format", "json", "-q",
+    ]);
+    assert_eq!(stdout(&merged), stdout(&local), "byte-identical");
+
+    let missing = frontline(&["merge", &p("part-0.json"), &p("part-2.json")]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr(&missing).contains("1 of 3 shards missing: 1"),
+        "{}",
+        stderr(&missing)
+    );
+
+    let twice = frontline(&[
+        "merge",
+        &p("part-0.json"),
+        &p("part-0.json"),
+        &p("part-1.json"),
+    ]);
+    assert!(
+        stderr(&twice).contains("shard 0/3 is given twice"),
+        "{}",
+        stderr(&twice)
+    );
+
+    let other = frontline(&[
+        "run",
+        scenario,
+        "--runs",
+        "450",
+        "--seed",
+        "6",
+        "--shard",
+        "1/3",
+        "--out",
+        &p("other-1.json"),
+    ]);
+    assert!(other.status.success());
+    let mixed = frontline(&[
+        "merge",
+        &p("part-0.json"),
+        &p("other-1.json"),
+        &p("part-2.json"),
+    ]);
+    assert_eq!(mixed.status.code(), Some(1));
+    assert!(
+        stderr(&mixed).contains("seed differs"),
+        "{}",
+        stderr(&mixed)
+    );
+
+    let edited = frontline(&[
+        "run",
+        scenario,
+        "--runs",
+        "450",
+        "--seed",
+        "5",
+        "--shard",
+        "1/3",
+        "--out",
+        &p("edit-1.json"),
+        "--set",
+        "relation.blue:red.deconfliction=0.9",
+    ]);
+    assert!(edited.status.success());
+    let mixed = frontline(&[
+        "merge",
+        &p("part-0.json"),
+        &p("edit-1.json"),
+        &p("part-2.json"),
+    ]);
+    assert!(
+        stderr(&mixed).contains("scenario hash differs"),
+        "{}",
+        stderr(&mixed)
+    );
+
+    let bad = frontline(&["run", "--shard", "3/3"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let bad = frontline(&["run", "--shard", "0/2", "--until-precision", "0.1"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
