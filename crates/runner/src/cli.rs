@@ -81,6 +81,24 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Writes `text` to stdout and flushes. A closed pipe (`frontline … | head`)
+/// is not an error: the reader has what it wanted.
+pub fn emit(text: &str) -> anyhow::Result<()> {
+    let mut so = std::io::stdout().lock();
+    match so.write_all(text.as_bytes()).and_then(|()| so.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
+/// Writes `text` to `out` atomically if given, else to stdout.
+pub fn emit_to(out: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
+    match out {
+        Some(p) => crate::result::write_atomic(p, text.as_bytes()),
+        None => emit(text),
+    }
+}
+
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()

@@ -27,7 +27,7 @@ use crate::estimate::Z95;
 use crate::load::{Loaded, load};
 use crate::overrides::Override;
 use crate::replicate::Replicator;
-use crate::result::{Engine, write_atomic};
+use crate::result::Engine;
 use crate::run::{OutFormat, STOP, default_threads, install_ctrlc};
 use crate::stats::FIXED;
 
@@ -297,20 +297,15 @@ pub fn mcnemar_exact(n01: u64, n10: u64) -> f64 {
         return 1.0;
     }
     let k = n01.min(n10);
-    // P(X ≤ k), X ~ Bin(m, 1/2), in log space.
-    let ln_fact = |x: u64| -> f64 { (1..=x).map(|i| (i as f64).ln()).sum() };
-    let lm = ln_fact(m);
-    let mut lf_i = 0.0; // ln i!
+    // P(X ≤ k), X ~ Bin(m, 1/2), summed in log space; ln C(m, i) is updated
+    // term by term: ln C(m, i) = ln C(m, i − 1) + ln(m − i + 1) − ln i.
+    let mut ln_c = 0.0f64;
     let mut terms = Vec::with_capacity(k as usize + 1);
     for i in 0..=k {
         if i > 0 {
-            lf_i += (i as f64).ln();
+            ln_c += ((m - i + 1) as f64).ln() - (i as f64).ln();
         }
-        let lf_mi = ln_fact(m - i);
-        terms.push(lm - lf_i - lf_mi - m as f64 * std::f64::consts::LN_2);
-        if terms.len() > 200_000 {
-            break;
-        }
+        terms.push(ln_c - m as f64 * std::f64::consts::LN_2);
     }
     let top = terms.iter().cloned().fold(f64::MIN, f64::max);
     let sum: f64 = terms.iter().map(|t| (t - top).exp()).sum();
@@ -328,6 +323,8 @@ pub struct CompareDoc {
     pub a: (String, String),
     /// B's source and hash.
     pub b: (String, String),
+    /// Overrides applied to both A and B.
+    pub overrides: Vec<String>,
     /// Overrides applied to B only.
     pub b_overrides: Vec<String>,
     /// Master seed.
@@ -364,7 +361,8 @@ fn load_ab(args: &CompareArgs) -> anyhow::Result<(Loaded, Loaded)> {
     let a = load(args.a.as_deref(), &args.set)?;
     let mut set_b = args.set.clone();
     set_b.extend(args.set_b.iter().cloned());
-    let b = load(args.b.as_deref().or(args.a.as_deref()), &set_b)?;
+    let b = load(args.b.as_deref().or(args.a.as_deref()), &set_b)
+        .map_err(|e| anyhow::anyhow!("scenario B: {e}"))?;
     Ok((a, b))
 }
 
@@ -481,6 +479,7 @@ pub fn compare_runs(
         engine: Engine::current(),
         a: (a.source.clone(), a.hash.clone()),
         b: (b.source.clone(), b.hash.clone()),
+        overrides: Vec::new(),
         b_overrides,
         seed,
         runs: total.runs,
@@ -491,12 +490,18 @@ pub fn compare_runs(
     }))
 }
 
+/// x rounded to one decimal, without a "−0.0".
+fn r1(x: f64) -> f64 {
+    let r = (x * 10.0).round() / 10.0;
+    if r == 0.0 { 0.0 } else { r }
+}
+
 fn pts(d: &Difference) -> String {
     format!(
         "{:+6.1} [{:+6.1}, {:+6.1}]",
-        100.0 * d.diff,
-        100.0 * d.lo,
-        100.0 * d.hi
+        r1(100.0 * d.diff),
+        r1(100.0 * d.lo),
+        r1(100.0 * d.hi)
     )
 }
 
@@ -521,6 +526,9 @@ fn ratio(d: &Difference) -> String {
 pub fn table(doc: &CompareDoc) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "A: {}", doc.a.0);
+    if !doc.overrides.is_empty() {
+        let _ = writeln!(o, "   (A and B with {})", doc.overrides.join(" "));
+    }
     let _ = writeln!(
         o,
         "B: {}{}",
@@ -539,7 +547,7 @@ pub fn table(doc: &CompareDoc) -> String {
     let _ = writeln!(o);
     let _ = writeln!(
         o,
-        "{:<18} {:>9} {:>9} {:>26} {:>10} {:>12}",
+        "{:<18} {:>9} {:>9} {:>26} {:>11} {:>13}",
         "P(clash)", "A", "B", "B − A, points [95% CI]", "McNemar p", "CI vs indep."
     );
     let quiet: Vec<&str> = doc
@@ -557,7 +565,7 @@ pub fn table(doc: &CompareDoc) -> String {
         let c = &p.clash;
         let _ = writeln!(
             o,
-            "{:<18} {:>8.1}% {:>8.1}% {:>26} {:>10} {:>12}",
+            "{:<18} {:>8.1}% {:>8.1}% {:>26} {:>11} {:>13}",
             p.pair,
             100.0 * c.a,
             100.0 * c.b,
@@ -570,7 +578,7 @@ pub fn table(doc: &CompareDoc) -> String {
     let _ = writeln!(
         o,
         "{:<18} {:>9} {:>9} {:>26}   {:>9} {:>9} {:>26}",
-        "", "E[clash]", "", "B − A [95% CI]", "T1 days", "", "B − A [95% CI]"
+        "E[clashes]", "A", "B", "B − A [95% CI]", "T1 days A", "B", "B − A [95% CI]"
     );
     for p in &active {
         let (e, t) = (&p.expected_clashes, &p.time_to_first_clash_days);
@@ -623,6 +631,13 @@ pub fn table(doc: &CompareDoc) -> String {
 
 /// `frontline compare`.
 pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        args.format != OutFormat::Csv,
+        "--format csv is not offered by compare; use table or json"
+    );
+    if let Some(p) = &args.out {
+        crate::run::check_writable(p, "--out")?;
+    }
     let (a, b) = load_ab(&args)?;
     let threads = args.threads.map_or_else(default_threads, usize::from);
     let b_overrides = args
@@ -630,22 +645,22 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|o| format!("{}={}", o.path, o.text))
         .collect();
-    let Some(doc) = compare_runs(&a, &b, b_overrides, args.seed, args.runs, threads)? else {
+    let Some(mut doc) = compare_runs(&a, &b, b_overrides, args.seed, args.runs, threads)? else {
         return Ok(ExitCode::from(130));
     };
+    doc.overrides = args
+        .set
+        .iter()
+        .map(|o| format!("{}={}", o.path, o.text))
+        .collect();
     let text = match args.format {
         OutFormat::Json => serde_json::to_string_pretty(&doc)? + "\n",
         OutFormat::Table => table(&doc),
-        OutFormat::Csv => anyhow::bail!("--format csv is not offered by compare; use json"),
+        OutFormat::Csv => unreachable!("refused above"),
     };
-    match &args.out {
-        Some(p) => write_atomic(p, text.as_bytes())?,
-        None => {
-            use std::io::Write;
-            let mut so = std::io::stdout().lock();
-            so.write_all(text.as_bytes())?;
-            so.flush()?;
-        }
+    crate::cli::emit_to(args.out.as_deref(), &text)?;
+    if args.out.is_some() {
+        crate::cli::emit(&table(&doc))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -62,7 +62,10 @@ fn read(path: &Path) -> anyhow::Result<(String, Doc)> {
 pub fn diff(args: DiffArgs) -> ExitCode {
     match diff_files(&args.a, &args.b) {
         Ok((report, same)) => {
-            print!("{report}");
+            if let Err(e) = crate::cli::emit(&report) {
+                eprintln!("error: {e:#}");
+                return ExitCode::from(2);
+            }
             if same {
                 ExitCode::SUCCESS
             } else {
@@ -156,6 +159,12 @@ fn diff_results(a: &ResultDoc, b: &ResultDoc) -> anyhow::Result<String> {
             b.scenario.overrides.join(" ")
         ));
     }
+    if a.scenario.source != b.scenario.source {
+        inputs.push(format!(
+            "scenario source `{}` vs `{}`",
+            a.scenario.source, b.scenario.source
+        ));
+    }
     if a.seed != b.seed {
         inputs.push(format!("seed {} vs {}", a.seed, b.seed));
     }
@@ -242,6 +251,24 @@ fn diff_results(a: &ResultDoc, b: &ResultDoc) -> anyhow::Result<String> {
         common > 0,
         "the two results share no faction pair: they are not results of the same theatre"
     );
+    let only = |x: &ResultDoc, y: &ResultDoc| -> Vec<String> {
+        x.estimates
+            .pairs
+            .iter()
+            .filter(|p| {
+                !y.estimates
+                    .pairs
+                    .iter()
+                    .any(|q| (q.a == p.a && q.b == p.b) || (q.a == p.b && q.b == p.a))
+            })
+            .map(|p| format!("{}–{}", p.a, p.b))
+            .collect()
+    };
+    for (who, list) in [("A", only(a, b)), ("B", only(b, a))] {
+        if !list.is_empty() {
+            let _ = writeln!(o, "pairs only in {who}: {}", list.join(", "));
+        }
+    }
     if lines.is_empty() {
         let _ = writeln!(o, "headline estimates: identical counts");
     } else {

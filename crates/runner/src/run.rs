@@ -14,7 +14,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::load::load;
 use crate::overrides::Override;
 use crate::replicate::{Finish, Replicator};
-use crate::result::{ResultDoc, csv, table, write_atomic};
+use crate::result::{ResultDoc, csv, table};
 use crate::rows::RowsCsv;
 use crate::stats::Stats;
 
@@ -64,7 +64,7 @@ pub struct RunArgs {
     /// Keep running in batches until every headline interval (P(incident),
     /// P(clash), P(engagement) of every pair) has a half-width of at most W,
     /// in (0, 0.5); --runs is the first batch.
-    #[arg(long, value_name = "W", value_parser = parse_precision)]
+    #[arg(long, value_name = "W", value_parser = parse_precision, allow_negative_numbers = true)]
     pub until_precision: Option<f64>,
     /// Cap on the runs of --until-precision.
     #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..=MAX_RUNS))]
@@ -154,7 +154,12 @@ fn runs_for(p: f64, w: f64) -> u64 {
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if args.until_precision.is_some() && args.runs > args.max_runs {
         use clap::CommandFactory;
-        crate::cli::Cli::command()
+        let mut cli = crate::cli::Cli::command();
+        cli.build();
+        cli.find_subcommand_mut("run")
+            .expect("run is a subcommand")
+            .clone()
+            .bin_name("frontline run")
             .error(
                 clap::error::ErrorKind::ArgumentConflict,
                 format!(
@@ -210,15 +215,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         if let Some(r) = rows {
             r.finish().context("writing --rows")?;
         }
-        match &args.out {
-            Some(p) => write_atomic(p, text.as_bytes())?,
-            None => {
-                use std::io::Write;
-                let mut so = std::io::stdout().lock();
-                so.write_all(text.as_bytes())?;
-                so.flush()?;
-            }
-        }
+        crate::cli::emit_to(args.out.as_deref(), &text)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut stats = Stats::new(&theatre);
@@ -288,16 +285,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(r) = rows {
         r.finish().context("writing --rows")?;
     }
-    let mut stdout = std::io::stdout().lock();
-    use std::io::Write;
-    match &args.out {
-        Some(path) => {
-            write_atomic(path, text.as_bytes())?;
-            stdout.write_all(table(&doc).as_bytes())?;
-            eprintln!("wrote {}", path.display());
-        }
-        None => stdout.write_all(text.as_bytes())?,
+    crate::cli::emit_to(args.out.as_deref(), &text)?;
+    if let Some(path) = &args.out {
+        crate::cli::emit(&table(&doc))?;
+        eprintln!("wrote {}", path.display());
     }
-    stdout.flush()?;
     Ok(ExitCode::SUCCESS)
 }

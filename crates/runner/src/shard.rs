@@ -21,7 +21,7 @@ use frontline_sim::theatre::Theatre;
 use serde::{Deserialize, Serialize};
 
 use crate::load::{Loaded, content_hash};
-use crate::result::{Engine, ResultDoc, ScenarioInfo, write_atomic};
+use crate::result::{Engine, ResultDoc, ScenarioInfo};
 use crate::run::OutFormat;
 use crate::stats::Stats;
 
@@ -294,15 +294,7 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
         OutFormat::Table => crate::result::table(&doc),
         OutFormat::Csv => crate::result::csv(&doc)?,
     };
-    match &args.out {
-        Some(p) => write_atomic(p, text.as_bytes())?,
-        None => {
-            use std::io::Write;
-            let mut so = std::io::stdout().lock();
-            so.write_all(text.as_bytes())?;
-            so.flush()?;
-        }
-    }
+    crate::cli::emit_to(args.out.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -27,7 +27,6 @@ use crate::estimate::{Proportion, estimate};
 use crate::load::load;
 use crate::overrides::{Override, parse_value};
 use crate::replicate::{Finish, Replicator};
-use crate::result::write_atomic;
 use crate::run::{OutFormat, STOP, default_threads, install_ctrlc};
 
 /// Experimental designs.
@@ -104,6 +103,10 @@ pub fn design(
                     !vals.contains(".."),
                     "--set {path}={vals}: a range needs --design lhs"
                 );
+                anyhow::ensure!(
+                    dims.iter().filter(|(p, _)| p == path).nth(1).is_none(),
+                    "--set {path} is given twice"
+                );
                 let list: Vec<&str> = vals.split(',').map(str::trim).collect();
                 anyhow::ensure!(
                     list.iter().all(|v| !v.is_empty()),
@@ -168,9 +171,12 @@ pub fn design(
 /// `frontline sweep`.
 pub fn sweep(args: SweepArgs) -> anyhow::Result<ExitCode> {
     let points = design(&args.set, args.design, args.samples, args.seed)?;
+    if let Some(p) = &args.out {
+        crate::run::check_writable(p, "--out")?;
+    }
     let threads = args.threads.map_or_else(default_threads, usize::from);
-    install_ctrlc();
-    let mut results = Vec::new();
+    // Every point is validated before any is played.
+    let mut theatres = Vec::with_capacity(points.len());
     for (k, values) in points.iter().enumerate() {
         let overrides: Vec<Override> = values
             .iter()
@@ -184,7 +190,11 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<ExitCode> {
             .collect::<anyhow::Result<_>>()?;
         let loaded = load(args.scenario.as_deref(), &overrides)
             .with_context(|| format!("point {} of the sweep", k + 1))?;
-        let th = Arc::new(Theatre::new(loaded.scenario));
+        theatres.push(Arc::new(Theatre::new(loaded.scenario)));
+    }
+    install_ctrlc();
+    let mut results = Vec::new();
+    for (k, (values, th)) in points.iter().zip(theatres).enumerate() {
         let rep = Replicator::new(Arc::clone(&th), threads)?;
         let stats = match rep.run(args.seed, 0..args.runs, None, &|_| {}, &STOP)? {
             Finish::Complete(s) => s,
@@ -215,8 +225,13 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<ExitCode> {
         });
     }
     let format = args.format.unwrap_or(match &args.out {
-        Some(p) if p.extension().is_some_and(|e| e == "csv") => OutFormat::Csv,
-        Some(p) if p.extension().is_some_and(|e| e == "json") => OutFormat::Json,
+        Some(p) if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => OutFormat::Csv,
+        Some(p)
+            if p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json")) =>
+        {
+            OutFormat::Json
+        }
         _ => OutFormat::Table,
     });
     let text = match format {
@@ -224,14 +239,9 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<ExitCode> {
         OutFormat::Csv => csv(&results)?,
         OutFormat::Json => serde_json::to_string_pretty(&results)? + "\n",
     };
-    match &args.out {
-        Some(p) => {
-            write_atomic(p, text.as_bytes())?;
-            if format != OutFormat::Table {
-                print!("{}", table(&results, args.runs, args.seed));
-            }
-        }
-        None => print!("{text}"),
+    crate::cli::emit_to(args.out.as_deref(), &text)?;
+    if args.out.is_some() {
+        crate::cli::emit(&table(&results, args.runs, args.seed))?;
     }
     Ok(ExitCode::SUCCESS)
 }

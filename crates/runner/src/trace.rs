@@ -75,10 +75,10 @@ pub struct TraceArgs {
     #[arg(long, value_enum, value_delimiter = ',')]
     pub kind: Vec<Kind>,
     /// Only events at or after this day (0 = start).
-    #[arg(long, value_name = "DAY")]
+    #[arg(long, value_name = "DAY", allow_negative_numbers = true)]
     pub from_day: Option<f64>,
     /// Only events before this day.
-    #[arg(long, value_name = "DAY")]
+    #[arg(long, value_name = "DAY", allow_negative_numbers = true)]
     pub to_day: Option<f64>,
 }
 
@@ -265,9 +265,10 @@ pub fn text(th: &Theatre, events: &[TraceEvent], seed: u64, run: u64) -> String 
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{} — run {run} of seed {seed}: {} events",
+        "{} — run {run} of seed {seed}: {} event{}",
         th.scenario.name,
-        events.len()
+        events.len(),
+        if events.len() == 1 { "" } else { "s" }
     );
     for e in events {
         let what = match e.kind {
@@ -337,9 +338,6 @@ pub fn trace(args: TraceArgs) -> anyhow::Result<std::process::ExitCode> {
         TraceFormat::Text => text(&th, &events, args.seed, args.run),
         TraceFormat::Jsonl => jsonl(&events),
     };
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(out.as_bytes())?;
-    stdout.flush()?;
+    crate::cli::emit(&out)?;
     Ok(std::process::ExitCode::SUCCESS)
 }
