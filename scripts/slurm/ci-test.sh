@@ -3,7 +3,9 @@
 # starts a single-node cluster on this machine, submits a job array of shards
 # and the dependent merge with submit.sh, and checks with `frontline diff`
 # that the merged result is byte-identical to a local run of the same runs.
-# Needs root (as CI and the developers' machines have). Cleans up after itself.
+# Needs root (as CI and the developers' machines have). Stops the daemons it
+# started and puts back any /etc/slurm/slurm.conf it replaced; the munge key it
+# may have created stays (a later munge needs one anyway).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 bin="$root/target/release/frontline"
@@ -22,12 +24,25 @@ cpus="$(nproc)"
 conf_dir=/etc/slurm
 mkdir -p "$conf_dir" "$work/spool/d" "$work/spool/ctld" "$work/log"
 
+# An existing Slurm configuration is put back afterwards.
+saved_conf=""
+if [ -f "$conf_dir/slurm.conf" ]; then
+  saved_conf="$work/slurm.conf.saved"
+  cp -p "$conf_dir/slurm.conf" "$saved_conf"
+fi
+munge_pid=/run/munge/frontline-ci-munged.pid
+
 cleanup() {
-  for pid in "$work/slurmd.pid" "$work/slurmctld.pid"; do
+  for pid in "$work/slurmd.pid" "$work/slurmctld.pid" "$munge_pid"; do
     [ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null || true
   done
-  [ -f "$work/munged.pid" ] && kill "$(cat "$work/munged.pid")" 2>/dev/null || true
   sleep 1
+  rm -f "$munge_pid"
+  if [ -n "$saved_conf" ]; then
+    cp -p "$saved_conf" "$conf_dir/slurm.conf"
+  else
+    rm -f "$conf_dir/slurm.conf"
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -41,8 +56,8 @@ chown -R munge:munge /run/munge /var/log/munge /var/lib/munge /etc/munge
 chmod 0700 /etc/munge /var/lib/munge /var/log/munge
 chmod 0400 /etc/munge/munge.key
 chmod 0755 /run/munge
-runuser -u munge -- munged --pid-file="$work/munged.pid" --force
-# munged writes its pid file as user munge; the directory must allow it.
+# munged writes its pid file as user munge, so it goes in /run/munge.
+runuser -u munge -- munged --pid-file="$munge_pid" --force
 sleep 1
 
 echo "== starting slurm ($host, $cpus CPUs)"

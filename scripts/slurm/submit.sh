@@ -19,9 +19,18 @@ done
 [ -n "$runs" ] && [ -n "$shards" ] || { echo "$0: -r RUNS and -n SHARDS are required" >&2; exit 2; }
 parts="${parts:-$(pwd)/parts}"
 mkdir -p "$parts"
-export FRONTLINE="${FRONTLINE:-$(command -v frontline)}"
-export SCENARIO="$scenario" RUNS="$runs" SEED="$seed" SHARDS="$shards" PARTS="$parts"
-export RESULT="$(cd "$(dirname "$result")" && pwd)/$(basename "$result")"
+parts="$(cd "$parts" && pwd)"
+FRONTLINE="${FRONTLINE:-$(command -v frontline || true)}"
+[ -n "$FRONTLINE" ] && [ -x "$FRONTLINE" ] || {
+  echo "$0: no frontline binary: put it on PATH or set FRONTLINE" >&2; exit 2; }
+result_dir="$(dirname "$result")"
+[ -d "$result_dir" ] || { echo "$0: the directory of -o $result does not exist" >&2; exit 2; }
+RESULT="$(cd "$result_dir" && pwd)/$(basename "$result")"
+if compgen -G "$parts/part-*.json" >/dev/null; then
+  echo "$0: $parts already holds parts of another study; give each study its own -p" >&2
+  exit 2
+fi
+export FRONTLINE RESULT SCENARIO="$scenario" RUNS="$runs" SEED="$seed" SHARDS="$shards" PARTS="$parts"
 array=$(sbatch --parsable --array="0-$((shards - 1))" --cpus-per-task="$cpus" \
   --export=ALL "$here/frontline-shard.sbatch")
 array="${array%%;*}"

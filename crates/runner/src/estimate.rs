@@ -101,7 +101,8 @@ pub fn mean_interval(m: &Moments, n: u64, scale: f64) -> Mean {
     }
     let nf = n as f64;
     let mean = m.sum as f64 / nf;
-    // Σ(x − x̄)² = Σx² − (Σx)²/n, computed in integers where exact.
+    // Σ(x − x̄)² = Σx² − (Σx)²/n, computed in floating point from the exact
+    // integer sums Σx and Σx².
     let ss = m.sum_sq as f64 - (m.sum as f64) * (m.sum as f64) / nf;
     let var = if n > 1 {
         (ss / (nf - 1.0)).max(0.0)
@@ -180,7 +181,10 @@ pub struct Hotspot {
     pub clash: Proportion,
     /// P(at least one incident there).
     pub incident: Proportion,
-    /// Share of all clashes (of all tracked pairs) that happened there.
+    /// Clashes attributed to this place ÷ clashes attributed to any place of
+    /// the same kind (any segment, respectively any site), summed over runs.
+    /// Incursion clashes are included; clashes attributed to no place of
+    /// that kind are not. 0 if no clash was attributed to any such place.
     pub share_of_clashes: f64,
     /// Index among the scenario's segments or sites.
     pub index: usize,

@@ -189,11 +189,25 @@ pub fn merge_parts(parts: &[PartialDoc]) -> anyhow::Result<ResultDoc> {
                 first.shard.count.to_string(),
             ));
         }
+        if p.scenario.source != first.scenario.source {
+            return Err(mismatch(
+                "scenario source",
+                p.scenario.source.clone(),
+                first.scenario.source.clone(),
+            ));
+        }
+        if p.scenario.overrides != first.scenario.overrides {
+            return Err(mismatch(
+                "overrides",
+                p.scenario.overrides.join(" "),
+                first.scenario.overrides.join(" "),
+            ));
+        }
         if p.scenario != first.scenario {
             return Err(mismatch(
-                "scenario source or overrides",
-                format!("{:?}", p.scenario.source),
-                format!("{:?}", first.scenario.source),
+                "scenario description",
+                format!("{:?}", p.scenario),
+                format!("{:?}", first.scenario),
             ));
         }
         let r = p.shard.range(p.total_runs);

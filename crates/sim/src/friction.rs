@@ -105,6 +105,8 @@ impl FrictionState {
 
 #[derive(Debug, Clone, Copy)]
 struct Contact {
+    /// slot << 36 | i << 18 | j: the sort key (force indices < 2¹⁸).
+    key: u64,
     slot: u32,
     i: u32,
     j: u32,
@@ -115,6 +117,23 @@ struct Contact {
     modifier: f64,
     /// Σ of the hazards of the pair's contacts up to and including this one.
     cumulative: f64,
+}
+
+impl Contact {
+    fn new(slot: u32, a: u32, b: u32, dist: f64, segment: Option<u32>) -> Self {
+        let (i, j) = (a.min(b), a.max(b));
+        Self {
+            key: (slot as u64) << 36 | (i as u64) << 18 | j as u64,
+            slot,
+            i,
+            j,
+            dist,
+            segment,
+            hazard: 0.0,
+            modifier: 0.0,
+            cumulative: 0.0,
+        }
+    }
 }
 
 /// The hazard multiplier of a stance.
@@ -430,28 +449,27 @@ fn find_contacts(
             st.involved[b.index()] = true;
         }
     }
-    // Proximity: each force looks out to its own sensor range; a pair seen
-    // from both sides is merged below.
+    // Proximity: each force looks out to its own sensor range. A pair both
+    // of whose members see each other is pushed once, by the one with the
+    // longer range (the lower index on a tie); the sort below merges the
+    // rest.
     for (i, ri) in rows.iter().enumerate() {
         if !ri.alive() || !st.involved[ri.faction.index()] {
             continue;
         }
-        grid.for_each_within(ri.pos, ri.sensor_range_km, |j, d| {
+        let si = ri.sensor_range_km;
+        grid.for_each_within(ri.pos, si, |j, d| {
             if j as usize == i {
                 return;
             }
             let rj = &rows[j as usize];
+            let sj = rj.sensor_range_km;
+            let mine = d > sj || si > sj || (si == sj && (i as u32) < j);
+            if !mine {
+                return;
+            }
             if let Some(slot) = active(ri.faction, rj.faction) {
-                st.contacts.push(Contact {
-                    slot,
-                    i: (i as u32).min(j),
-                    j: (i as u32).max(j),
-                    dist: d,
-                    segment: None,
-                    hazard: 0.0,
-                    modifier: 0.0,
-                    cumulative: 0.0,
-                });
+                st.contacts.push(Contact::new(slot, i as u32, j, d, None));
             }
         });
     }
@@ -489,16 +507,8 @@ fn find_contacts(
                         let (rx, ry) = (&rows[x.1 as usize], &rows[y.1 as usize]);
                         // Facing each other: on opposite sides (or on the line).
                         if rx.faction == la && ry.faction == lb && x.2 * y.2 <= 0.0 {
-                            st.contacts.push(Contact {
-                                slot,
-                                i: x.1.min(y.1),
-                                j: x.1.max(y.1),
-                                dist: rx.pos.distance(ry.pos),
-                                segment: Some(s),
-                                hazard: 0.0,
-                                modifier: 0.0,
-                                cumulative: 0.0,
-                            });
+                            let d = rx.pos.distance(ry.pos);
+                            st.contacts.push(Contact::new(slot, x.1, y.1, d, Some(s)));
                         }
                     }
                 }
@@ -506,16 +516,19 @@ fn find_contacts(
             k = end;
         }
     }
-    st.contacts.sort_unstable_by(|x, y| {
-        (x.slot, x.i, x.j)
-            .cmp(&(y.slot, y.i, y.j))
-            .then(x.dist.total_cmp(&y.dist))
-            .then(x.segment.cmp(&y.segment))
+    // Order: pair slot, force pair, separation, segment (none first). The
+    // separation is non-negative, so its bits order like its value.
+    st.contacts.sort_unstable_by_key(|c| {
+        (
+            c.key,
+            c.dist.to_bits(),
+            c.segment.map_or(0, |s| s as u64 + 1),
+        )
     });
     // Keep one entry per force pair: the smallest separation, and the
     // segment of any line contact.
     st.contacts.dedup_by(|later, kept| {
-        if (later.slot, later.i, later.j) == (kept.slot, kept.i, kept.j) {
+        if later.key == kept.key {
             if kept.segment.is_none() {
                 kept.segment = later.segment;
             }

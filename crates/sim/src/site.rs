@@ -6,9 +6,10 @@
 //! faction hostile to the owner is (any faction, for an unowned site). If
 //! several capturing factions are present, the one with the most personnel
 //! inside the radius takes it (ties to the lower faction index). Each tick the
-//! owner earns `output_per_day × Δt / 24`. Two non-allied factions with
-//! forces advancing on the same site are *competing* for it; the friction
-//! phase raises the hazard of their contacts (see [`crate::friction`]).
+//! owner earns `output_per_day × Δt / 24`. Two factions whose stance has
+//! friction (cooperative, neutral or rival) with forces advancing on the
+//! same site are *competing* for it; the friction phase raises the hazard of
+//! their contacts (see [`crate::friction`]).
 
 use bevy_ecs::prelude::*;
 

@@ -141,6 +141,9 @@ impl Sim {
         for e in old {
             w.despawn(e);
         }
+        // Despawning records removals; without this they pile up run after
+        // run (memory would grow with the number of runs).
+        w.clear_trackers();
         w.insert_resource(TheatreRes(Arc::clone(&th)));
         w.insert_resource(Clock {
             tick: 0,
