@@ -85,7 +85,7 @@ pub fn apply_scheduled_events(
             }
             Action::Strike { force, losses, .. } => {
                 for (idx, fac, mut st, mut orders, mut morale) in &mut forces {
-                    if idx.0 as usize == *force {
+                    if idx.0 as usize == *force && st.current > 0.0 {
                         let lost = (st.current * losses).round().min(st.current);
                         st.current -= lost;
                         metrics.outcome.casualties[fac.0.index()] += lost;

@@ -1,11 +1,12 @@
 //! Phase 6: friction between non-allied, non-hostile forces.
 //!
 //! **Contacts.** Forces `i`, `j` of a tracked faction pair whose stance is
-//! cooperative, neutral or rival are in contact when they are within
-//! `max(sensor_i, sensor_j)` of each other, or when both man the same
-//! contact-line segment of their pair (each within the line's `buffer_km`
-//! of it); then their separation is taken as the sum of their distances to
-//! the segment if that is smaller.
+//! cooperative, neutral or rival are in contact when either sees the other
+//! (they are within `max(sensor_i, sensor_j)` of each other), or when they
+//! face each other across a contact-line segment of their pair: each within
+//! the line's `buffer_km` of the segment, on opposite sides of it (or on it).
+//! The separation `d` is their straight distance either way; a line contact
+//! is attributed to its segment.
 //!
 //! **Hazard of a contact** (incidents per hour):
 //!

@@ -32,7 +32,8 @@ pub struct Control {
     pub owner: Option<FactionId>,
 }
 
-/// Sites two non-allied factions are both advancing on, this tick.
+/// Sites that two factions with a friction stance (cooperative, neutral or
+/// rival) are both advancing on, this tick.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct Competition {
     /// (site, faction a, faction b) with a < b, sorted.

@@ -504,7 +504,8 @@ pub struct RawEvent {
     /// `strike`: fraction of strength lost, in [0, 1].
     #[serde(default)]
     pub losses: Option<f64>,
-    /// `strike`: the faction striking (for the casualty account). Optional.
+    /// `strike`: the faction striking. Optional and informational: it
+    /// changes no number.
     #[serde(default)]
     pub by: Option<String>,
 }
