@@ -331,7 +331,7 @@ pub struct CompareDoc {
     pub seed: u64,
     /// Paired runs.
     pub runs: u64,
-    /// Per pair: label, P(incident), P(clash), E[clashes], restricted mean
+    /// Per pair: label, P(incident), P(clash), expected clashes, restricted mean
     /// time to first clash (days).
     pub pairs: Vec<PairComparison>,
     /// Per hotspot: label and P(clash there).

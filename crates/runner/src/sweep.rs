@@ -77,7 +77,7 @@ pub const MAX_POINTS: usize = 10_000;
 pub struct Point {
     /// `path=value` of each parameter.
     pub values: Vec<(String, String)>,
-    /// Per pair (`A:B`): P(incident), P(clash), E[clashes].
+    /// Per pair (`A:B`): P(incident), P(clash), expected clashes.
     pub pairs: Vec<(String, Proportion, Proportion, f64)>,
 }
 
