@@ -50,6 +50,8 @@ pub enum Command {
     Sweep(crate::sweep::SweepArgs),
     /// Merge the partial results of `run --shard k/n` into one result.
     Merge(crate::shard::MergeArgs),
+    /// Render a saved result as charts, a map, GeoJSON and an HTML report.
+    Report(crate::report::ReportArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -115,6 +117,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Diff(args) => Ok(crate::diff::diff(args)),
         Command::Sweep(args) => crate::sweep::sweep(args),
         Command::Merge(args) => crate::shard::merge(args),
+        Command::Report(args) => crate::report::report(args),
     }
 }
 

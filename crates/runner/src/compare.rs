@@ -59,6 +59,9 @@ pub struct CompareArgs {
     /// Write the output to this file (atomically).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Also draw P(clash) in A and B with intervals as an SVG chart.
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<PathBuf>,
 }
 
 /// Counts of paired binary outcomes: `nXY` with X the value in A, Y in B.
@@ -658,6 +661,9 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
         OutFormat::Table => table(&doc),
         OutFormat::Csv => unreachable!("refused above"),
     };
+    if let Some(p) = &args.chart {
+        crate::result::write_atomic(p, crate::report::charts::compare_svg(&doc)?.as_bytes())?;
+    }
     crate::cli::emit_to(args.out.as_deref(), &text)?;
     if args.out.is_some() {
         crate::cli::emit(&table(&doc))?;

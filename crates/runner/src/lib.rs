@@ -13,6 +13,7 @@ pub mod estimate;
 pub mod load;
 pub mod overrides;
 pub mod replicate;
+pub mod report;
 pub mod result;
 pub mod rows;
 pub mod run;

@@ -73,6 +73,10 @@ pub struct RunArgs {
     /// result for `frontline merge` (to --out, or stdout).
     #[arg(long, value_name = "K/N", conflicts_with_all = ["until_precision", "format"])]
     pub shard: Option<crate::shard::Shard>,
+    /// Also write the pictures (map, charts), GeoJSON and an HTML report
+    /// into this directory.
+    #[arg(long, value_name = "DIR", conflicts_with = "shard")]
+    pub report: Option<PathBuf>,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
@@ -284,6 +288,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     if let Some(r) = rows {
         r.finish().context("writing --rows")?;
+    }
+    if let Some(dir) = &args.report {
+        for f in crate::report::write_all(dir, &doc, &theatre)? {
+            eprintln!("wrote {f}");
+        }
     }
     crate::cli::emit_to(args.out.as_deref(), &text)?;
     if let Some(path) = &args.out {

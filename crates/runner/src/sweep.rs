@@ -67,6 +67,9 @@ pub struct SweepArgs {
     /// Write the output to this file (atomically).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Also draw P(clash) per point with intervals as an SVG chart.
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<PathBuf>,
 }
 
 /// Largest number of points in one sweep.
@@ -239,6 +242,9 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<ExitCode> {
         OutFormat::Csv => csv(&results)?,
         OutFormat::Json => serde_json::to_string_pretty(&results)? + "\n",
     };
+    if let Some(p) = &args.chart {
+        crate::result::write_atomic(p, crate::report::charts::sweep_svg(&results)?.as_bytes())?;
+    }
     crate::cli::emit_to(args.out.as_deref(), &text)?;
     if args.out.is_some() {
         crate::cli::emit(&table(&results, args.runs, args.seed))?;
