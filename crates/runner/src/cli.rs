@@ -126,14 +126,21 @@ fn check(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
     for f in files {
         match load(Some(f), &[]) {
-            Ok(l) => stdout.write_all(summary(&l).as_bytes())?,
+            Ok(l) => {
+                // A closed pipe must not hide the verdict on later files.
+                if let Err(e) = stdout.write_all(summary(&l).as_bytes())
+                    && e.kind() != std::io::ErrorKind::BrokenPipe
+                {
+                    return Err(e.into());
+                }
+            }
             Err(e) => {
                 failed += 1;
                 eprintln!("error: {e}");
             }
         }
     }
-    stdout.flush()?;
+    let _ = stdout.flush();
     if failed > 0 {
         eprintln!(
             "{failed} of {} file{} invalid",

@@ -499,6 +499,12 @@ fn r1(x: f64) -> f64 {
     if r == 0.0 { 0.0 } else { r }
 }
 
+/// x rounded to two decimals, without a "−0.00".
+fn r2(x: f64) -> f64 {
+    let r = (x * 100.0).round() / 100.0;
+    if r == 0.0 { 0.0 } else { r }
+}
+
 fn pts(d: &Difference) -> String {
     format!(
         "{:+6.1} [{:+6.1}, {:+6.1}]",
@@ -591,10 +597,10 @@ pub fn table(doc: &CompareDoc) -> String {
             p.pair,
             e.a,
             e.b,
-            format!("{:+.2} [{:+.2}, {:+.2}]", e.diff, e.lo, e.hi),
+            format!("{:+.2} [{:+.2}, {:+.2}]", r2(e.diff), r2(e.lo), r2(e.hi)),
             t.a,
             t.b,
-            format!("{:+.1} [{:+.1}, {:+.1}]", t.diff, t.lo, t.hi),
+            format!("{:+.1} [{:+.1}, {:+.1}]", r1(t.diff), r1(t.lo), r1(t.hi)),
         );
     }
     let _ = writeln!(

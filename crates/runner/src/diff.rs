@@ -40,6 +40,15 @@ fn read(path: &Path) -> anyhow::Result<(String, Doc)> {
             .with_context(|| format!("`{}` is not a valid result file", path.display()))?;
         return Ok((text, Doc::Result(Box::new(doc))));
     }
+    if first.starts_with('{')
+        && let Ok(v) = serde_json::from_str::<serde_json::Value>(&text)
+        && let Some(schema) = v.get("schema").and_then(|s| s.as_str())
+    {
+        anyhow::bail!(
+            "`{}` is a `{schema}` document; diff compares results (`{SCHEMA}`) or traces (`trace --format jsonl`)",
+            path.display()
+        );
+    }
     let mut events = Vec::new();
     for (i, line) in text
         .lines()

@@ -98,6 +98,12 @@ pub fn design(
             .ok_or_else(|| anyhow::anyhow!("--set expects `path=values`, found `{s}`"))?;
         dims.push((path.trim().to_string(), vals.trim().to_string()));
     }
+    for (path, _) in &dims {
+        anyhow::ensure!(
+            dims.iter().filter(|(p, _)| p == path).nth(1).is_none(),
+            "--set {path} is given twice"
+        );
+    }
     match design {
         Design::Grid => {
             let mut points: Vec<Vec<(String, String)>> = vec![Vec::new()];
@@ -105,10 +111,6 @@ pub fn design(
                 anyhow::ensure!(
                     !vals.contains(".."),
                     "--set {path}={vals}: a range needs --design lhs"
-                );
-                anyhow::ensure!(
-                    dims.iter().filter(|(p, _)| p == path).nth(1).is_none(),
-                    "--set {path} is given twice"
                 );
                 let list: Vec<&str> = vals.split(',').map(str::trim).collect();
                 anyhow::ensure!(
