@@ -19,7 +19,7 @@
 use bevy_ecs::prelude::*;
 use rand_distr::{Distribution, Poisson};
 
-use crate::force::{Allegiance, ForceIndex, ForceTable, Morale, Orders, Strength};
+use crate::force::{ForceTable, StrengthQuery};
 use crate::metrics::{Clock, LogEvent, Metrics};
 use crate::params::CombatMode;
 use crate::relation::RelationMatrix;
@@ -54,13 +54,7 @@ pub fn resolve_combat(
     mut rng: ResMut<ChaChaStreams>,
     mut metrics: ResMut<Metrics>,
     mut scratch: Local<CombatScratch>,
-    forces: Query<(
-        &ForceIndex,
-        &Allegiance,
-        &mut Strength,
-        &mut Morale,
-        &mut Orders,
-    )>,
+    forces: StrengthQuery,
 ) {
     let sc = &mut *scratch;
     sc.shooters.clear();
@@ -194,17 +188,11 @@ fn rk4(sc: &mut CombatScratch, lethality: &[f64], dt: f64, substeps: u32) -> Vec
 /// destroys the forces that fell below their thresholds.
 pub fn sync_strengths(
     table: &ForceTable,
-    mut forces: Query<(
-        &ForceIndex,
-        &Allegiance,
-        &mut Strength,
-        &mut Morale,
-        &mut Orders,
-    )>,
+    mut forces: StrengthQuery,
     metrics: &mut Metrics,
     hours: f64,
 ) {
-    for (idx, _, mut st, mut morale, mut orders) in &mut forces {
+    for (idx, mut st, mut morale, mut orders) in &mut forces {
         let s = table.rows[idx.0 as usize].strength;
         if s == st.current {
             continue;

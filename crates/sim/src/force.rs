@@ -76,6 +76,18 @@ pub struct Morale {
     pub broken: bool,
 }
 
+/// The force components that the phases changing strength write back.
+pub type StrengthQuery<'w, 's> = Query<
+    'w,
+    's,
+    (
+        &'static ForceIndex,
+        &'static mut Strength,
+        &'static mut Morale,
+        &'static mut Orders,
+    ),
+>;
+
 /// One force as the hot phases see it.
 #[derive(Debug, Clone, Copy)]
 pub struct ForceRow {

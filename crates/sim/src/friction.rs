@@ -49,7 +49,7 @@ use rand_distr::{Distribution, Poisson};
 
 use crate::combat::sync_strengths;
 use crate::events::sorted;
-use crate::force::{Allegiance, ForceIndex, ForceTable, Morale, Orders, Strength};
+use crate::force::{ForceTable, StrengthQuery};
 use crate::geo::{Vec2, point_segment_distance};
 use crate::metrics::{Clock, LogEvent, Metrics, Severity};
 use crate::params::FrictionParams;
@@ -181,6 +181,20 @@ pub fn escalation_probabilities(
     )
 }
 
+/// How far an incident escalates, given (p_clash, p_engagement): two
+/// uniforms are always drawn, so that the stream advances the same way
+/// whatever the outcome.
+fn escalate(rng: &mut ChaCha8Rng, (pc, pe): (f64, f64)) -> Severity {
+    let (u1, u2): (f64, f64) = (rng.random(), rng.random());
+    if u1 >= pc {
+        Severity::Incident
+    } else if u2 >= pe {
+        Severity::Clash
+    } else {
+        Severity::Engagement
+    }
+}
+
 /// Integrated intensity over `u` hours: μu + H(1 − e^{−βu})/β.
 fn integrated(mu: f64, h: f64, beta: f64, u: f64) -> f64 {
     mu * u + h * (-(-beta * u).exp_m1()) / beta
@@ -218,13 +232,7 @@ pub fn resolve_friction(
     mut rng: ResMut<ChaChaStreams>,
     mut metrics: ResMut<Metrics>,
     competition: Res<crate::site::Competition>,
-    forces: Query<(
-        &ForceIndex,
-        &Allegiance,
-        &mut Strength,
-        &mut Morale,
-        &mut Orders,
-    )>,
+    forces: StrengthQuery,
 ) {
     let th: &Theatre = &theatre;
     let p = &th.scenario.params.friction;
@@ -325,15 +333,7 @@ pub fn resolve_friction(
             let pick = prng.random::<f64>() * mu;
             let k = contacts.partition_point(|c| c.cumulative <= pick);
             let c = contacts.get(k).filter(|_| mu > 0.0).unwrap_or(&contacts[0]);
-            let (u1, u2): (f64, f64) = (prng.random(), prng.random());
-            let (pc, pe) = escalation_probabilities(th, &relations, fa, fb);
-            let severity = if u1 >= pc {
-                Severity::Incident
-            } else if u2 >= pe {
-                Severity::Clash
-            } else {
-                Severity::Engagement
-            };
+            let severity = escalate(prng, escalation_probabilities(th, &relations, fa, fb));
             let at = (table.rows[c.i as usize].pos + table.rows[c.j as usize].pos) * 0.5;
             let segment = c.segment.or_else(|| th.nearest_segment(at, fa, fb));
             let site = th.nearest_site(at);
@@ -574,15 +574,10 @@ fn incursions(
                 continue;
             }
             let fa = table.rows[j as usize].faction;
-            let (pc, pe) = escalation_probabilities(th, relations, fa, z.owner);
-            let (u1, u2): (f64, f64) = (rng.incursion.random(), rng.incursion.random());
-            let severity = if u1 >= pc {
-                Severity::Incident
-            } else if u2 >= pe {
-                Severity::Clash
-            } else {
-                Severity::Engagement
-            };
+            let severity = escalate(
+                &mut rng.incursion,
+                escalation_probabilities(th, relations, fa, z.owner),
+            );
             // The first event time of rate h, by inversion of the same uniform.
             let hours = t0 + (-(-u).ln_1p() / z.incursion_hazard_per_hour).min(dt);
             let casualties = inflict(p, severity, table, [j, j], &mut rng.incursion, metrics);
