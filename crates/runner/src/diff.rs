@@ -140,6 +140,15 @@ fn diff_traces(a: &[TraceEvent], b: &[TraceEvent]) -> String {
     o
 }
 
+/// Whether a z statistic lies within the two-sided 95 % band.
+fn verdict(z: f64) -> &'static str {
+    if z.abs() <= 1.96 {
+        "within sampling error"
+    } else {
+        "beyond sampling error"
+    }
+}
+
 /// z statistic of two independent proportions.
 fn z_two(p1: f64, n1: u64, p2: f64, n2: u64) -> f64 {
     let se = (p1 * (1.0 - p1) / n1.max(1) as f64 + p2 * (1.0 - p2) / n2.max(1) as f64).sqrt();
@@ -224,11 +233,7 @@ fn diff_results(a: &ResultDoc, b: &ResultDoc) -> anyhow::Result<String> {
                 y.p,
                 y.p - x.p,
                 z,
-                if z.abs() <= 1.96 {
-                    "within sampling error"
-                } else {
-                    "beyond sampling error"
-                }
+                verdict(z)
             ));
         }
         let (x, y) = (&pa.expected_clashes, &pb.expected_clashes);
@@ -248,11 +253,7 @@ fn diff_results(a: &ResultDoc, b: &ResultDoc) -> anyhow::Result<String> {
                 y.mean,
                 y.mean - x.mean,
                 z,
-                if z.abs() <= 1.96 {
-                    "within sampling error"
-                } else {
-                    "beyond sampling error"
-                }
+                verdict(z)
             ));
         }
     }
