@@ -189,13 +189,42 @@ fn segment_labels(th: &Theatre) -> Vec<String> {
         .collect()
 }
 
-/// Matches pairs by faction ids, segments by line id and position, sites by id.
+/// The two faction ids of each tracked pair, sorted: what matches a pair of
+/// A with a pair of B whatever the order of the factions in either file.
+fn pair_keys(th: &Theatre) -> Vec<(&str, &str)> {
+    let f = &th.scenario.factions;
+    th.pairs
+        .iter()
+        .map(|(a, b)| {
+            let (x, y) = (f[a.index()].id.as_str(), f[b.index()].id.as_str());
+            if x <= y { (x, y) } else { (y, x) }
+        })
+        .collect()
+}
+
+/// Labels of the tracked pairs of `x` that `y` does not track.
+fn unmatched<'a>(x: &'a Theatre, y: &'a Theatre) -> impl Iterator<Item = String> + 'a {
+    let ky = pair_keys(y);
+    pair_keys(x)
+        .into_iter()
+        .zip(pair_labels(x))
+        .filter(move |(k, _)| !ky.contains(k))
+        .map(|(_, label)| label)
+}
+
+/// Matches pairs by faction ids (in either order), segments by line id and
+/// position, sites by id. Labels are A's.
 pub fn matching(a: &Theatre, b: &Theatre) -> Matching {
-    let (la, lb) = (pair_labels(a), pair_labels(b));
-    let pairs = la
+    let (ka, kb) = (pair_keys(a), pair_keys(b));
+    let la = pair_labels(a);
+    let pairs = ka
         .iter()
         .enumerate()
-        .filter_map(|(i, l)| lb.iter().position(|m| m == l).map(|j| (i, j, l.clone())))
+        .filter_map(|(i, k)| {
+            kb.iter()
+                .position(|m| m == k)
+                .map(|j| (i, j, la[i].clone()))
+        })
         .collect();
     let (sa, sb) = (segment_labels(a), segment_labels(b));
     let mut places: Vec<(bool, usize, usize, String)> = sa
@@ -300,18 +329,25 @@ pub fn mcnemar_exact(n01: u64, n10: u64) -> f64 {
         return 1.0;
     }
     let k = n01.min(n10);
-    // P(X ≤ k), X ~ Bin(m, 1/2), summed in log space; ln C(m, i) is updated
-    // term by term: ln C(m, i) = ln C(m, i − 1) + ln(m − i + 1) − ln i.
+    // P(X ≤ k), X ~ Bin(m, 1/2), summed in log space in one pass, with no
+    // allocation; ln C(m, i) is updated term by term:
+    // ln C(m, i) = ln C(m, i − 1) + ln(m − i + 1) − ln i. Since k ≤ m/2 the
+    // terms increase, so the running maximum is the latest term and the sum
+    // is rescaled to it: Σ e^{t_i} = e^{top} · sum.
+    let ln_half_m = m as f64 * std::f64::consts::LN_2;
     let mut ln_c = 0.0f64;
-    let mut terms = Vec::with_capacity(k as usize + 1);
-    for i in 0..=k {
-        if i > 0 {
-            ln_c += ((m - i + 1) as f64).ln() - (i as f64).ln();
+    let mut top = -ln_half_m;
+    let mut sum = 1.0f64;
+    for i in 1..=k {
+        ln_c += ((m - i + 1) as f64).ln() - (i as f64).ln();
+        let t = ln_c - ln_half_m;
+        if t > top {
+            sum = sum * (top - t).exp() + 1.0;
+            top = t;
+        } else {
+            sum += (t - top).exp();
         }
-        terms.push(ln_c - m as f64 * std::f64::consts::LN_2);
     }
-    let top = terms.iter().cloned().fold(f64::MIN, f64::max);
-    let sum: f64 = terms.iter().map(|t| (t - top).exp()).sum();
     (2.0 * (top + sum.ln()).exp()).min(1.0)
 }
 
@@ -470,13 +506,7 @@ pub fn compare_runs(
         .filter(|(_, p)| p.n00 != p.n())
         .map(|((_, _, _, label), p)| (label.clone(), proportion_difference(p)))
         .collect();
-    let (la, lb) = (pair_labels(&ta), pair_labels(&tb));
-    let unmatched_pairs = la
-        .iter()
-        .filter(|l| !lb.contains(l))
-        .chain(lb.iter().filter(|l| !la.contains(l)))
-        .cloned()
-        .collect();
+    let unmatched_pairs = unmatched(&ta, &tb).chain(unmatched(&tb, &ta)).collect();
     Ok(Some(CompareDoc {
         schema: "frontline.compare/1".into(),
         engine: Engine::current(),

@@ -53,9 +53,25 @@ pub fn parse_value(text: &str) -> Result<Value, String> {
     match toml::from_str::<toml::Table>(&format!("v = {text}")) {
         Ok(mut t) => {
             let v = t.remove("v").expect("key v was written");
+            // JSON has no NaN or infinity: they would silently become null.
+            if !all_finite(&v) {
+                return Err(format!(
+                    "value `{text}` is not a finite number (nan and inf are not allowed)"
+                ));
+            }
             serde_json::to_value(v).map_err(|e| format!("value `{text}`: {e}"))
         }
         Err(_) => Ok(Value::String(text.to_string())),
+    }
+}
+
+/// Whether every float inside `v` is finite.
+fn all_finite(v: &toml::Value) -> bool {
+    match v {
+        toml::Value::Float(x) => x.is_finite(),
+        toml::Value::Array(a) => a.iter().all(all_finite),
+        toml::Value::Table(t) => t.values().all(all_finite),
+        _ => true,
     }
 }
 
@@ -192,5 +208,24 @@ mod tests {
         assert_eq!(parse_value("\"a b\"").unwrap(), Value::from("a b"));
         assert!(parse_value("").is_err());
         assert!("nopath".parse::<Override>().is_err());
+    }
+
+    #[test]
+    fn non_finite_values_are_refused_not_turned_into_null() {
+        for v in [
+            "nan",
+            "inf",
+            "-inf",
+            "+nan",
+            "[1.0, nan]",
+            "{ x_km = inf, y_km = 0 }",
+        ] {
+            let e = parse_value(v).unwrap_err();
+            assert!(e.contains("not a finite number"), "{v}: {e}");
+        }
+        assert_eq!(
+            parse_value("[1.0, 2]").unwrap(),
+            serde_json::json!([1.0, 2])
+        );
     }
 }

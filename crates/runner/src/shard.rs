@@ -22,11 +22,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::load::{Loaded, content_hash};
 use crate::result::{Engine, ResultDoc, ScenarioInfo};
-use crate::run::OutFormat;
+use crate::run::{MAX_RUNS, OutFormat};
 use crate::stats::Stats;
 
 /// Schema tag of partial results.
 pub const PARTIAL_SCHEMA: &str = "frontline.partial/1";
+
+/// Most shards one set of runs can be split into.
+pub const MAX_SHARDS: u64 = 1_000_000;
 
 /// `k/n`: shard k (0-based) of n.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,9 +55,9 @@ impl FromStr for Shard {
             .trim()
             .parse()
             .map_err(|_| format!("`{n}` is not a shard count"))?;
-        if count == 0 || count > 1_000_000 {
+        if count == 0 || count > MAX_SHARDS {
             return Err(format!(
-                "the shard count must be in [1, 1000000], found `{count}`"
+                "the shard count must be in [1, {MAX_SHARDS}], found `{count}`"
             ));
         }
         if index >= count {
@@ -210,6 +213,19 @@ pub fn merge_parts(parts: &[PartialDoc]) -> anyhow::Result<ResultDoc> {
                 format!("{:?}", first.scenario),
             ));
         }
+        // A partial file is input like any other: its numbers are checked
+        // before they size anything.
+        anyhow::ensure!(
+            p.shard.count >= 1 && p.shard.count <= MAX_SHARDS && p.shard.index < p.shard.count,
+            "shard {} is not a valid shard (0 ≤ k < n ≤ {MAX_SHARDS})",
+            p.shard
+        );
+        anyhow::ensure!(
+            (1..=MAX_RUNS).contains(&p.total_runs),
+            "shard {} claims {} runs in all; at most {MAX_RUNS} are supported",
+            p.shard,
+            p.total_runs
+        );
         let r = p.shard.range(p.total_runs);
         anyhow::ensure!(
             (p.first_run, p.end_run) == (r.start, r.end) && p.statistics.runs == r.end - r.start,
@@ -261,11 +277,13 @@ pub fn merge_parts(parts: &[PartialDoc]) -> anyhow::Result<ResultDoc> {
     sorted.sort_by_key(|p| p.shard.index);
     for p in sorted {
         anyhow::ensure!(
-            p.statistics.pairs.len() == stats.pairs.len()
-                && p.statistics.bin_hours == stats.bin_hours,
-            "shard {} has statistics of another shape",
+            p.statistics.same_shape(&stats),
+            "shard {} has statistics of another shape than its scenario's",
             p.shard
         );
+        p.statistics
+            .check_counts()
+            .map_err(|e| anyhow::anyhow!("shard {}: {e}", p.shard))?;
         stats.merge(&p.statistics);
     }
     let loaded = Loaded {

@@ -6,6 +6,15 @@
 //! commutative, so the statistics of a set of runs do not depend on how the
 //! runs were split across threads, batches or machines, and the estimates
 //! derived from them are bit-identical.
+//!
+//! None of the sums can overflow. Per run, a count is at most
+//! [`MAX_INCIDENTS_PER_RUN`](frontline_sim::metrics::MAX_INCIDENTS_PER_RUN) = 10⁹, and casualties and revenue are at most
+//! `LIMITS.total_strength` and `LIMITS.total_output` = 10¹¹ units, that is
+//! 10¹⁴ in fixed point; the runner accepts at most
+//! [`MAX_RUNS`](crate::run::MAX_RUNS) = 10⁹ runs, also when merging shards.
+//! So a sum of squares stays below 10²⁸ · 10⁹ = 10³⁷ < 2¹²⁸ ≈ 3.4 · 10³⁸, and a
+//! sum of counts below 10¹⁸ < 2⁶⁴ (the test `the_proven_bounds_fit` checks
+//! these numbers).
 
 use frontline_sim::metrics::Outcome;
 use frontline_sim::theatre::Theatre;
@@ -72,11 +81,11 @@ pub struct PlaceStats {
 }
 
 impl PlaceStats {
-    fn add(&mut self, incidents: u32, clashes: u32) {
+    fn add(&mut self, incidents: u64, clashes: u64) {
         self.runs_incident += (incidents > 0) as u64;
         self.runs_clash += (clashes > 0) as u64;
-        self.incidents += incidents as u64;
-        self.clashes += clashes as u64;
+        self.incidents += incidents;
+        self.clashes += clashes;
     }
 
     fn merge(&mut self, o: &PlaceStats) {
@@ -238,6 +247,88 @@ impl Stats {
     }
 }
 
+impl Stats {
+    /// Whether `other` has the same vectors of the same lengths (the shape
+    /// [`Stats::new`] gives for one theatre).
+    pub fn same_shape(&self, other: &Stats) -> bool {
+        let bins = |s: &Stats| -> Vec<(usize, usize)> {
+            s.pairs
+                .iter()
+                .map(|p| (p.first_incident_bins.len(), p.first_clash_bins.len()))
+                .collect()
+        };
+        let owners = |s: &Stats| -> Vec<usize> { s.site_owner_end.iter().map(Vec::len).collect() };
+        self.bin_hours == other.bin_hours
+            && bins(self) == bins(other)
+            && self.segments.len() == other.segments.len()
+            && self.sites.len() == other.sites.len()
+            && self.zones.len() == other.zones.len()
+            && owners(self) == owners(other)
+            && self.site_changed.len() == other.site_changed.len()
+            && self.casualties.len() == other.casualties.len()
+            && self.revenue.len() == other.revenue.len()
+    }
+
+    /// Checks what must hold of statistics of `runs` runs: no run count above
+    /// `runs`, a histogram counts each run at most once, every site has one
+    /// owner at the end of each run. Statistics read from a file are checked
+    /// with this before they are merged.
+    pub fn check_counts(&self) -> Result<(), String> {
+        let n = self.runs;
+        let at_most = |what: &str, k: u64, of: u64| {
+            if k <= of {
+                Ok(())
+            } else {
+                Err(format!("{what} counts {k} runs, more than the {of} it has"))
+            }
+        };
+        for (i, p) in self.pairs.iter().enumerate() {
+            let e = |what: &str| format!("pair #{}: {what}", i + 1);
+            at_most(&e("runs with a clash"), p.runs_clash, p.runs_incident)?;
+            at_most(
+                &e("runs with an engagement"),
+                p.runs_engagement,
+                p.runs_clash,
+            )?;
+            at_most(&e("runs with an incident"), p.runs_incident, n)?;
+            at_most(&e("runs turned hostile"), p.runs_hostile, n)?;
+            let sum = |v: &[u64]| v.iter().try_fold(0u64, |a, &x| a.checked_add(x));
+            let fi = sum(&p.first_incident_bins).unwrap_or(u64::MAX);
+            let fc = sum(&p.first_clash_bins).unwrap_or(u64::MAX);
+            at_most(&e("the first-incident histogram"), fi, p.runs_incident)?;
+            at_most(&e("the first-clash histogram"), fc, p.runs_clash)?;
+        }
+        for (kind, places) in [
+            ("segment", &self.segments),
+            ("site", &self.sites),
+            ("zone", &self.zones),
+        ] {
+            for (i, s) in places.iter().enumerate() {
+                let e = |what: &str| format!("{kind} #{}: {what}", i + 1);
+                at_most(&e("runs with a clash"), s.runs_clash, s.runs_incident)?;
+                at_most(&e("runs with an incident"), s.runs_incident, n)?;
+            }
+        }
+        for (i, row) in self.site_owner_end.iter().enumerate() {
+            let total = row.iter().try_fold(0u64, |a, &x| a.checked_add(x));
+            if total != Some(n) {
+                return Err(format!(
+                    "site #{}: the owners at the end do not add up to the {n} runs",
+                    i + 1
+                ));
+            }
+        }
+        for (i, &c) in self.site_changed.iter().enumerate() {
+            at_most(
+                &format!("site #{}: runs with a change of owner", i + 1),
+                c,
+                n,
+            )?;
+        }
+        Ok(())
+    }
+}
+
 fn add_vec(a: &mut [u64], b: &[u64]) {
     for (x, y) in a.iter_mut().zip(b) {
         *x += y;
@@ -248,4 +339,38 @@ fn add_vec(a: &mut [u64], b: &[u64]) {
 /// one day.
 pub fn bin_hours(horizon_hours: f64) -> u32 {
     if horizon_hours <= 90.0 * 24.0 { 1 } else { 24 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::MAX_RUNS;
+    use frontline_sim::metrics::MAX_INCIDENTS_PER_RUN;
+    use frontline_sim::scenario::LIMITS;
+
+    #[test]
+    fn the_proven_bounds_fit() {
+        let fixed_max = (LIMITS.total_strength.max(LIMITS.total_output) * FIXED) as u128;
+        let x_max = fixed_max.max(MAX_INCIDENTS_PER_RUN as u128);
+        assert!(
+            x_max <= i64::MAX as u128,
+            "one run's value fits the i64 of Moments::add"
+        );
+        let sum_sq = (x_max * x_max).checked_mul(MAX_RUNS as u128);
+        assert!(sum_sq.is_some(), "Σ x² over MAX_RUNS runs fits u128");
+        assert!(
+            (x_max as i128).checked_mul(MAX_RUNS as i128).is_some(),
+            "Σ x fits i128"
+        );
+        assert!(
+            MAX_INCIDENTS_PER_RUN.checked_mul(MAX_RUNS).is_some(),
+            "Σ incidents of a place fits u64"
+        );
+        // The bounds are tight enough to matter: 10× more runs would not fit.
+        assert!(
+            (x_max * x_max)
+                .checked_mul(100 * MAX_RUNS as u128)
+                .is_none()
+        );
+    }
 }

@@ -123,7 +123,7 @@ pub fn resolve_combat(
     }
     sc.lethality = lethality;
     sc.out = new_strength;
-    sync_strengths(&table, forces, &mut metrics, hours);
+    sync_strengths(&mut table, forces, &mut metrics, hours);
 }
 
 /// Fills `sc.rate[k]` with the loss rate of every force at strengths `s`.
@@ -185,9 +185,11 @@ fn rk4(sc: &mut CombatScratch, lethality: &[f64], dt: f64, substeps: u32) -> Vec
 }
 
 /// Writes the table's strengths back to the components, and breaks or
-/// destroys the forces that fell below their thresholds.
+/// destroys the forces that fell below their thresholds. A force broken here
+/// is marked broken in the table too, so the later phases of the same tick
+/// (sites, friction) see it as broken.
 pub fn sync_strengths(
-    table: &ForceTable,
+    table: &mut ForceTable,
     mut forces: StrengthQuery,
     metrics: &mut Metrics,
     hours: f64,
@@ -203,6 +205,7 @@ pub fn sync_strengths(
             metrics.push(|| LogEvent::Destroyed { hours, force });
         } else if !morale.broken && s < morale.break_point * st.initial {
             morale.broken = true;
+            table.rows[force as usize].broken = true;
             orders.posture = Posture::Withdraw;
             metrics.push(|| LogEvent::Broken { hours, force });
         }

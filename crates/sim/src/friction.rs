@@ -241,7 +241,6 @@ pub fn resolve_friction(
     let t0 = clock.hours();
     let dt = clock.dt_hours;
     let beta = 1.0 / p.excitation_decay_hours;
-    let nf = th.n_factions();
     let mut changed = false;
 
     // Hazards of the contacts.
@@ -303,7 +302,7 @@ pub fn resolve_friction(
             c.cumulative = mu;
         }
         let contacts = &st.contacts[start..end];
-        let prng = rng.pair(fa.index(), fb.index(), nf);
+        let prng = rng.pair(slot, th.pair_streams[slot]);
         let mut tau = 0.0;
         let mut h = clock_p.excitation;
         let mut this_tick = 0u32;
@@ -319,7 +318,7 @@ pub fn resolve_friction(
                 break;
             }
             this_tick += 1;
-            if this_tick > MAX_INCIDENTS_PER_TICK {
+            if this_tick > MAX_INCIDENTS_PER_TICK || !metrics.may_record_incident() {
                 // A safeguard against absurd hazards, not a model feature.
                 clock_p.remaining = f64::NAN;
                 h *= (-beta * left).exp();
@@ -381,7 +380,7 @@ pub fn resolve_friction(
         &mut metrics,
     );
     if changed {
-        sync_strengths(&table, forces, &mut metrics, t0 + dt);
+        sync_strengths(&mut table, forces, &mut metrics, t0 + dt);
     }
 }
 
@@ -569,6 +568,9 @@ fn incursions(
         inside.sort_unstable();
         let prob = -(-z.incursion_hazard_per_hour * dt).exp_m1();
         for j in inside {
+            if !metrics.may_record_incident() {
+                break;
+            }
             let u: f64 = rng.incursion.random();
             if u >= prob {
                 continue;

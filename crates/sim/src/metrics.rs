@@ -11,18 +11,52 @@ use crate::scenario::Stance;
 use crate::theatre::Theatre;
 
 /// The clock of a run.
+///
+/// Tick `k` starts at `k · tick_hours` and lasts `tick_hours`, except the last
+/// one, which ends at the horizon when the tick does not divide it: no run
+/// ever simulates time past the horizon.
 #[derive(Resource, Debug, Clone, Copy, Default)]
 pub struct Clock {
     /// Index of the current tick.
     pub tick: u32,
-    /// Length of a tick, hours.
+    /// Length of the current tick, hours (`tick_hours`, or less for a last
+    /// tick cut at the horizon).
     pub dt_hours: f64,
+    /// Nominal length of a tick, hours.
+    pub tick_hours: f64,
+    /// End of the run, hours.
+    pub horizon_hours: f64,
 }
 
 impl Clock {
+    /// The clock at the start of a run.
+    pub fn new(tick_hours: f64, horizon_hours: f64) -> Self {
+        let mut clock = Self {
+            tick: 0,
+            dt_hours: 0.0,
+            tick_hours,
+            horizon_hours,
+        };
+        clock.set_dt();
+        clock
+    }
+
     /// Time at the start of the current tick, hours.
     pub fn hours(&self) -> f64 {
-        self.tick as f64 * self.dt_hours
+        self.tick as f64 * self.tick_hours
+    }
+
+    /// Moves to the next tick.
+    pub fn advance(&mut self) {
+        self.tick += 1;
+        self.set_dt();
+    }
+
+    fn set_dt(&mut self) {
+        self.dt_hours = self
+            .tick_hours
+            .min(self.horizon_hours - self.hours())
+            .max(0.0);
     }
 }
 
@@ -52,11 +86,11 @@ pub struct PairOutcome {
     /// Time of the first engagement, hours.
     pub first_engagement_h: Option<f64>,
     /// Incidents (all rungs).
-    pub incidents: u32,
+    pub incidents: u64,
     /// Clashes (including those that became engagements).
-    pub clashes: u32,
+    pub clashes: u64,
     /// Engagements.
-    pub engagements: u32,
+    pub engagements: u64,
     /// When the stance turned hostile by escalation, hours.
     pub turned_hostile_h: Option<f64>,
 }
@@ -155,15 +189,15 @@ pub struct Outcome {
     /// Tracked pairs, in [`Theatre::pairs`] order.
     pub pairs: Vec<PairOutcome>,
     /// Incidents per contact-line segment.
-    pub segment_incidents: Vec<u32>,
+    pub segment_incidents: Vec<u64>,
     /// Clashes per contact-line segment.
-    pub segment_clashes: Vec<u32>,
+    pub segment_clashes: Vec<u64>,
     /// Incidents per site (nearest site).
-    pub site_incidents: Vec<u32>,
+    pub site_incidents: Vec<u64>,
     /// Clashes per site.
-    pub site_clashes: Vec<u32>,
+    pub site_clashes: Vec<u64>,
     /// Incursion incidents per zone.
-    pub zone_incidents: Vec<u32>,
+    pub zone_incidents: Vec<u64>,
     /// Personnel lost per faction (combat, clashes, strikes).
     pub casualties: Vec<f64>,
     /// Revenue per faction from site output.
@@ -176,6 +210,14 @@ pub struct Outcome {
     pub log: Option<Vec<LogEvent>>,
 }
 
+/// At most this many incidents (friction and incursions together) are
+/// resolved in one run; once it is reached the run goes on without further
+/// incidents. A safeguard like
+/// [`MAX_INCIDENTS_PER_TICK`](crate::friction::MAX_INCIDENTS_PER_TICK): it
+/// keeps every per-run count, and so the runner's exact integer statistics,
+/// within their proven range. No sensible scenario comes near it.
+pub const MAX_INCIDENTS_PER_RUN: u64 = 1_000_000_000;
+
 /// The run's metrics as a world resource.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct Metrics {
@@ -183,6 +225,8 @@ pub struct Metrics {
     pub outcome: Outcome,
     /// Whether to collect the event log.
     pub log: bool,
+    /// Incidents recorded in this run, all pairs and zones.
+    pub incidents: u64,
 }
 
 impl Metrics {
@@ -219,6 +263,7 @@ impl Metrics {
                 log: log.then(Vec::new),
             },
             log,
+            incidents: 0,
         }
     }
 
@@ -229,7 +274,14 @@ impl Metrics {
         }
     }
 
-    /// Records an incident of `severity` on tracked pair `slot`.
+    /// Whether the run may resolve another incident ([`MAX_INCIDENTS_PER_RUN`]).
+    pub fn may_record_incident(&self) -> bool {
+        self.incidents < MAX_INCIDENTS_PER_RUN
+    }
+
+    /// Records an incident of `severity` on tracked pair `slot`. Incidents of
+    /// one tick are not recorded in time order (friction, then incursions), so
+    /// the first times keep the minimum.
     #[allow(clippy::too_many_arguments)]
     pub fn record_incident(
         &mut self,
@@ -241,29 +293,73 @@ impl Metrics {
         zone: Option<u32>,
     ) {
         let clash = severity >= Severity::Clash;
+        self.incidents += 1;
         let o = &mut self.outcome;
         if let Some(p) = slot.map(|s| &mut o.pairs[s]) {
             p.incidents += 1;
-            p.first_incident_h.get_or_insert(hours);
+            earliest(&mut p.first_incident_h, hours);
             if clash {
                 p.clashes += 1;
-                p.first_clash_h.get_or_insert(hours);
+                earliest(&mut p.first_clash_h, hours);
             }
             if severity == Severity::Engagement {
                 p.engagements += 1;
-                p.first_engagement_h.get_or_insert(hours);
+                earliest(&mut p.first_engagement_h, hours);
             }
         }
         if let Some(s) = segment {
             o.segment_incidents[s as usize] += 1;
-            o.segment_clashes[s as usize] += clash as u32;
+            o.segment_clashes[s as usize] += clash as u64;
         }
         if let Some(s) = site {
             o.site_incidents[s as usize] += 1;
-            o.site_clashes[s as usize] += clash as u32;
+            o.site_clashes[s as usize] += clash as u64;
         }
         if let Some(z) = zone {
             o.zone_incidents[z as usize] += 1;
         }
+    }
+}
+
+/// Keeps the earlier of `slot` and `hours`.
+fn earliest(slot: &mut Option<f64>, hours: f64) {
+    *slot = Some(slot.map_or(hours, |h| h.min(hours)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_times_are_the_earliest_whatever_the_recording_order() {
+        let pair = PairOutcome {
+            a: 0,
+            b: 1,
+            first_incident_h: None,
+            first_clash_h: None,
+            first_engagement_h: None,
+            incidents: 0,
+            clashes: 0,
+            engagements: 0,
+            turned_hostile_h: None,
+        };
+        let mut m = Metrics {
+            outcome: Outcome {
+                pairs: vec![pair],
+                ..Default::default()
+            },
+            log: false,
+            incidents: 0,
+        };
+        // Friction records its incidents first, incursions after them, each
+        // at its own time inside the tick [10, 11).
+        m.record_incident(Some(0), 10.75, Severity::Engagement, None, None, None);
+        m.record_incident(Some(0), 10.25, Severity::Clash, None, None, None);
+        m.record_incident(Some(0), 10.5, Severity::Incident, None, None, None);
+        let p = &m.outcome.pairs[0];
+        assert_eq!(p.first_incident_h, Some(10.25));
+        assert_eq!(p.first_clash_h, Some(10.25));
+        assert_eq!(p.first_engagement_h, Some(10.75));
+        assert_eq!((p.incidents, p.clashes, p.engagements), (3, 2, 1));
     }
 }

@@ -11,6 +11,11 @@
 //! | `incursion` | incidents of forces inside exclusion zones, in zone and force order |
 //! | pair `p` | incident times, escalation and clash casualties of faction pair `p` |
 //!
+//! A pair's generator is stream [`pair_stream`](crate::theatre::pair_stream)
+//! (a hash of the two faction ids) of a key drawn from the root, so it does
+//! not depend on the order of the factions in the file or on which other
+//! factions exist.
+//!
 //! Separate streams make common random numbers work: changing the
 //! deconfliction of one pair changes neither the combat draws nor any other
 //! pair's draws, and a pair's incident clock (unit-rate exponential
@@ -29,13 +34,13 @@ pub struct ChaChaStreams {
     pub incursion: ChaCha8Rng,
     /// Key from which the per-pair generators are derived.
     pair_key: u64,
-    /// Per faction pair (index `a * n + b`, a < b), created on first use.
+    /// Per tracked pair (by slot), created on first use.
     pairs: Vec<Option<ChaCha8Rng>>,
 }
 
 impl ChaChaStreams {
-    /// The streams of run `run` of master seed `seed` for `factions` factions.
-    pub fn new(seed: u64, run: u64, factions: usize) -> Self {
+    /// The streams of run `run` of master seed `seed` for `pairs` tracked pairs.
+    pub fn new(seed: u64, run: u64, pairs: usize) -> Self {
         let mut root = ChaCha8Rng::seed_from_u64(seed);
         root.set_stream(run);
         let combat = ChaCha8Rng::seed_from_u64(root.next_u64());
@@ -45,17 +50,17 @@ impl ChaChaStreams {
             combat,
             incursion,
             pair_key,
-            pairs: vec![None; factions * factions],
+            pairs: vec![None; pairs],
         }
     }
 
-    /// The generator of faction pair `(a, b)`, `a < b`.
-    pub fn pair(&mut self, a: usize, b: usize, factions: usize) -> &mut ChaCha8Rng {
-        let idx = a * factions + b;
+    /// The generator of tracked pair `slot`, whose stream number is `stream`
+    /// ([`Theatre::pair_streams`](crate::theatre::Theatre::pair_streams)).
+    pub fn pair(&mut self, slot: usize, stream: u64) -> &mut ChaCha8Rng {
         let key = self.pair_key;
-        self.pairs[idx].get_or_insert_with(|| {
+        self.pairs[slot].get_or_insert_with(|| {
             let mut r = ChaCha8Rng::seed_from_u64(key);
-            r.set_stream(idx as u64);
+            r.set_stream(stream);
             r
         })
     }
@@ -72,21 +77,34 @@ pub fn unit_exponential(rng: &mut ChaCha8Rng) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::theatre::pair_stream;
     use rand::RngExt;
+
+    #[test]
+    fn pair_streams_ignore_order_and_separate_ids() {
+        assert_eq!(pair_stream("sdf", "saa"), pair_stream("saa", "sdf"));
+        // The separator keeps ("ab", "c") apart from ("a", "bc").
+        assert_ne!(pair_stream("ab", "c"), pair_stream("a", "bc"));
+        // FNV-1a 64 of the empty pair is the hash of the one byte 0xFF.
+        let fnv_ff = (0xcbf2_9ce4_8422_2325u64 ^ 0xff).wrapping_mul(0x0000_0100_0000_01b3);
+        assert_eq!(pair_stream("", ""), fnv_ff);
+    }
 
     #[test]
     fn streams_are_reproducible_and_distinct() {
         let mut a = ChaChaStreams::new(7, 3, 4);
-        let mut b = ChaChaStreams::new(7, 3, 4);
+        let mut b = ChaChaStreams::new(7, 3, 2);
         let mut c = ChaChaStreams::new(7, 4, 4);
         let xa: u64 = a.combat.random();
         assert_eq!(xa, b.combat.random::<u64>());
         assert_ne!(xa, c.combat.random::<u64>());
-        let pa: u64 = a.pair(0, 1, 4).random();
-        // Creating another pair's stream first does not change this one.
-        let _ = b.pair(2, 3, 4).random::<u64>();
-        assert_eq!(pa, b.pair(0, 1, 4).random::<u64>());
-        assert_ne!(pa, a.pair(0, 2, 4).random::<u64>());
+        let ab = pair_stream("a", "b");
+        let pa: u64 = a.pair(0, ab).random();
+        // Creating another pair's stream first, in another slot, with another
+        // number of pairs, does not change this one.
+        let _ = b.pair(0, pair_stream("c", "d")).random::<u64>();
+        assert_eq!(pa, b.pair(1, ab).random::<u64>());
+        assert_ne!(pa, a.pair(1, pair_stream("a", "c")).random::<u64>());
     }
 
     #[test]

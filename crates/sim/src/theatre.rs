@@ -23,6 +23,10 @@ pub struct Theatre {
     pub pairs: Vec<(FactionId, FactionId)>,
     /// `pair_slot[a * n + b]` (and `[b * n + a]`) → index into `pairs`.
     pub pair_slot: Vec<Option<u32>>,
+    /// For each tracked pair, the number of its random stream: a hash of the
+    /// two faction ids in sorted order ([`pair_stream`]), so that a pair
+    /// keeps its draws when factions are added, removed or reordered.
+    pub pair_streams: Vec<u64>,
     /// Largest sensor range of any force, km.
     pub max_sensor_km: f64,
     /// Largest weapon range of any force, km.
@@ -35,6 +39,19 @@ pub struct Theatre {
     pub segment_reach_km: f64,
     /// Site positions, for attribution.
     pub site_grid: SpatialGrid,
+}
+
+/// The random-stream number of the faction pair with ids `a` and `b`, in either
+/// order: 64-bit FNV-1a over the smaller id, a 0xFF byte (never in UTF-8
+/// text) and the larger id.
+pub fn pair_stream(a: &str, b: &str) -> u64 {
+    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &byte in lo.as_bytes().iter().chain(&[0xff]).chain(hi.as_bytes()) {
+        h ^= byte as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
 }
 
 /// Shared handle to the theatre, as a world resource.
@@ -99,6 +116,13 @@ impl Theatre {
                 }
             }
         }
+        let pair_streams = pairs
+            .iter()
+            .map(|(a, b)| {
+                let f = &scenario.factions;
+                pair_stream(&f[a.index()].id, &f[b.index()].id)
+            })
+            .collect();
         let max_sensor_km = forces.iter().map(|f| f.sensor_range_km).fold(0.0, f64::max);
         let max_weapon_km = forces.iter().map(|f| f.weapon_range_km).fold(0.0, f64::max);
         let cell_km = max_sensor_km.max(max_weapon_km).max(1.0);
@@ -138,6 +162,7 @@ impl Theatre {
             garrison_of,
             pairs,
             pair_slot,
+            pair_streams,
             max_sensor_km,
             max_weapon_km,
             cell_km,

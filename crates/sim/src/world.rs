@@ -62,7 +62,7 @@ pub struct Tick;
 pub struct Prime;
 
 fn advance_clock(mut clock: ResMut<Clock>) {
-    clock.tick += 1;
+    clock.advance();
 }
 
 fn strict_schedule(label: impl ScheduleLabel) -> Schedule {
@@ -145,11 +145,11 @@ impl Sim {
         // run (memory would grow with the number of runs).
         w.clear_trackers();
         w.insert_resource(TheatreRes(Arc::clone(&th)));
-        w.insert_resource(Clock {
-            tick: 0,
-            dt_hours: th.scenario.tick_hours,
-        });
-        w.insert_resource(ChaChaStreams::new(seed, run, th.n_factions()));
+        w.insert_resource(Clock::new(
+            th.scenario.tick_hours,
+            th.scenario.horizon_hours,
+        ));
+        w.insert_resource(ChaChaStreams::new(seed, run, th.pairs.len()));
         w.insert_resource(RelationMatrix::new(&th));
         w.insert_resource(Metrics::new(&th, log));
         w.insert_resource(FrictionState::new(th.pairs.len()));

@@ -470,8 +470,8 @@ objective_at = {{ x_km = 100, y_km = 0 }}
     let se = (120.0 * p * (1.0 - p) / n as f64).sqrt();
     assert!((mean - expect).abs() < Z * se, "{mean} vs {expect}");
     assert_eq!(
-        outs.iter().map(|o| o.pairs[0].incidents).sum::<u32>(),
-        outs.iter().map(|o| o.zone_incidents[0]).sum::<u32>()
+        outs.iter().map(|o| o.pairs[0].incidents).sum::<u64>(),
+        outs.iter().map(|o| o.zone_incidents[0]).sum::<u64>()
     );
 }
 
@@ -593,6 +593,55 @@ fn same_seed_same_outcome_and_event_order() {
     assert!(outs.iter().all(|o| o.casualties[2] > 0.0));
 }
 
+/// Per tracked pair, keyed by its sorted faction ids: the first times and
+/// the counts of one run.
+fn pair_results(th: &Theatre, o: &Outcome) -> Vec<(String, String, String)> {
+    let ids = |i: u16| th.scenario.factions[i as usize].id.clone();
+    let mut v: Vec<_> = o
+        .pairs
+        .iter()
+        .map(|p| {
+            let (x, y) = (ids(p.a), ids(p.b));
+            let (x, y) = if x <= y { (x, y) } else { (y, x) };
+            let numbers = format!(
+                "{:?} {:?} {:?} {} {} {} {:?}",
+                p.first_incident_h,
+                p.first_clash_h,
+                p.first_engagement_h,
+                p.incidents,
+                p.clashes,
+                p.engagements,
+                p.turned_hostile_h
+            );
+            (x, y, numbers)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn the_order_of_the_factions_in_the_file_changes_no_result() {
+    let raw: RawScenario = toml::from_str(&busy_scenario()).unwrap();
+    let mut reversed = raw.clone();
+    reversed.factions.reverse();
+    let a = Arc::new(Theatre::new(Scenario::try_from(raw).unwrap()));
+    let b = Arc::new(Theatre::new(Scenario::try_from(reversed).unwrap()));
+    assert_ne!(
+        a.pairs, b.pairs,
+        "the reversal must change the faction indices"
+    );
+    let (mut sa, mut sb) = (Sim::new(Arc::clone(&a)), Sim::new(Arc::clone(&b)));
+    let mut incidents = 0;
+    for run in 0..40 {
+        let (x, y) = (sa.run(5, run, false), sb.run(5, run, false));
+        let (px, py) = (pair_results(&a, &x), pair_results(&b, &y));
+        assert_eq!(px, py, "run {run}");
+        incidents += x.pairs.iter().map(|p| p.incidents).sum::<u64>();
+    }
+    assert!(incidents > 0, "the scenario must have friction to compare");
+}
+
 #[test]
 fn the_event_log_agrees_with_the_counts() {
     let th = theatre(&busy_scenario());
@@ -603,7 +652,7 @@ fn the_event_log_agrees_with_the_counts() {
         let logged = log
             .iter()
             .filter(|e| matches!(e, LogEvent::Incident { pair: [0, 1], .. }))
-            .count() as u32;
+            .count() as u64;
         assert_eq!(logged, o.pairs[0].incidents);
         // Entries come tick by tick: a scheduled event at its tick's start
         // t0 = k Δt, everything else within (t0, t0 + Δt].
@@ -730,4 +779,64 @@ stance = "rival"
             "no friction while allied"
         );
     }
+}
+
+/// A tick that does not divide the horizon: the last tick is cut at the
+/// horizon, so a site held throughout yields exactly output × horizon, and
+/// a constant hazard gives λ·H incidents on average, not λ·⌈H/Δt⌉Δt.
+#[test]
+fn the_last_tick_ends_at_the_horizon() {
+    let text = format!(
+        r#"{}
+{NO_HAWKES}base_hazard_per_hour = 0.5
+
+[[faction]]
+id = "a"
+[[faction]]
+id = "b"
+
+[[relation]]
+between = ["a", "b"]
+stance = "neutral"
+
+[[site]]
+id = "well"
+kind = "oil_field"
+owner = "a"
+position = {{ x_km = 50, y_km = 0 }}
+output_per_day = 24
+
+[[force]]
+id = "fa"
+faction = "a"
+position = {{ x_km = 0, y_km = 0 }}
+strength = 1000
+
+[[force]]
+id = "fb"
+faction = "b"
+position = {{ x_km = 0, y_km = 0 }}
+strength = 1000
+"#,
+        header(1.0, 5.0) // 24 h in ticks of 5 h: 5, 5, 5, 5 and 4 h
+    );
+    let th = theatre(&text);
+    assert_eq!(th.scenario.ticks, 5);
+    let n = 4000;
+    let outs = outcomes(&th, 3, n);
+    for o in &outs {
+        assert_eq!(o.revenue[0], 24.0, "one day of 24 units a day");
+        let p = &o.pairs[0];
+        assert!(p.first_incident_h.is_none_or(|h| h < 24.0), "{p:?}");
+    }
+    // Incidents are Poisson(λH) with λ = 0.5 at zero separation and the
+    // reference sizes: mean 12, variance 12 (25 h would give 12.5).
+    let mean = outs
+        .iter()
+        .map(|o| o.pairs[0].incidents as f64)
+        .sum::<f64>()
+        / n as f64;
+    let se = (12.0f64 / n as f64).sqrt();
+    assert!((mean - 12.0).abs() < Z * se, "{mean} vs 12 (se {se})");
+    assert!((mean - 12.5).abs() > Z * se, "must tell 24 h from 25 h");
 }

@@ -6,7 +6,7 @@ use std::fmt;
 
 use super::raw::*;
 use super::*;
-use crate::geo::{LatLon, Vec2, polygon_area, project};
+use crate::geo::{EARTH_RADIUS_KM, LatLon, Vec2, central_angle, polygon_area, project};
 use crate::params::{CombatParams, FrictionParams, MovementParams};
 
 /// Size limits, checked before anything proportional to them is allocated.
@@ -34,6 +34,12 @@ pub struct Limits {
     pub ticks: u32,
     /// Strength of one force or garrison.
     pub strength: f64,
+    /// All personnel a run can hold: forces, garrisons and reinforcements
+    /// together. It bounds the casualties of one run.
+    pub total_strength: f64,
+    /// Output of all sites over the horizon together. It bounds the revenue
+    /// of one run.
+    pub total_output: f64,
 }
 
 /// The limits in force.
@@ -49,6 +55,8 @@ pub const LIMITS: Limits = Limits {
     horizon_days: 3650.0,
     ticks: 1_000_000,
     strength: 10_000_000.0,
+    total_strength: 1e11,
+    total_output: 1e11,
 };
 
 /// One semantic error: which entity, which field, what is wrong.
@@ -254,6 +262,7 @@ impl Checker {
         let zones = self.zones(raw, &fidx);
         let fo_idx = index_of(raw.forces.iter().map(|f| f.id.as_str()));
         let events = self.events(raw, &fidx, &fo_idx, &sidx, &sites, ticks, m.tick_hours);
+        self.totals(&forces, &sites, &events, m.horizon_days);
 
         Some(Scenario {
             name: m.name.clone(),
@@ -276,6 +285,47 @@ impl Checker {
             zones,
             events,
         })
+    }
+
+    /// The run totals that the exact statistics rely on (see `LIMITS`).
+    fn totals(
+        &mut self,
+        forces: &[ForceSpec],
+        sites: &[SiteSpec],
+        events: &[EventSpec],
+        days: f64,
+    ) {
+        let personnel: f64 = forces.iter().map(|f| f.strength).sum::<f64>()
+            + sites.iter().map(|s| s.garrison).sum::<f64>()
+            + events
+                .iter()
+                .map(|e| match e.action {
+                    Action::Reinforce { strength, .. } => strength,
+                    _ => 0.0,
+                })
+                .sum::<f64>();
+        if personnel > LIMITS.total_strength {
+            self.err(
+                "scenario",
+                "strength",
+                format!(
+                    "of all forces, garrisons and reinforcements together is {personnel:e}; \
+                     at most {:e} is supported",
+                    LIMITS.total_strength
+                ),
+            );
+        }
+        let output = sites.iter().map(|s| s.output_per_day).sum::<f64>() * days;
+        if output > LIMITS.total_output {
+            self.err(
+                "scenario",
+                "output_per_day",
+                format!(
+                    "of all sites over the horizon is {output:e} units; at most {:e} is supported",
+                    LIMITS.total_output
+                ),
+            );
+        }
     }
 
     fn params(&mut self, raw: &RawScenario) {
@@ -408,7 +458,9 @@ impl Checker {
 
     /// Projects a position; `None` (with an error) when it is invalid.
     fn position(&mut self, e: &str, field: &str, p: &RawPosition) -> Option<Vec2> {
-        let v = match (p.lat, p.lon, p.x_km, p.y_km) {
+        // The distance from the origin is checked before projecting: near the
+        // antipode the projection's scale factor c / sin c has no bound.
+        let (v, d) = match (p.lat, p.lon, p.x_km, p.y_km) {
             (Some(lat), Some(lon), None, None) => {
                 let ok = self.range(e, &format!("{field}.lat"), lat, -90.0, 90.0, false)
                     & self.range(e, &format!("{field}.lon"), lon, -180.0, 180.0, false);
@@ -416,7 +468,10 @@ impl Checker {
                 if !ok {
                     return None;
                 }
-                project(origin, LatLon { lat, lon })
+                let at = LatLon { lat, lon };
+                let d = EARTH_RADIUS_KM * central_angle(origin, at);
+                let v = (d <= self.theatre_km).then(|| project(origin, at));
+                (v, d)
             }
             (None, None, Some(x), Some(y)) => {
                 let ok = self.range(e, &format!("{field}.x_km"), x, -1e5, 1e5, false)
@@ -424,7 +479,8 @@ impl Checker {
                 if !ok {
                     return None;
                 }
-                Vec2::new(x, y)
+                let v = Vec2::new(x, y);
+                (Some(v), v.length())
             }
             _ => {
                 self.err(
@@ -435,7 +491,6 @@ impl Checker {
                 return None;
             }
         };
-        let d = v.length();
         if d > self.theatre_km {
             self.err(
                 e,
@@ -447,7 +502,7 @@ impl Checker {
             );
             return None;
         }
-        Some(v)
+        v
     }
 
     fn unique_ids<'a>(&mut self, kind: &str, ids: impl Iterator<Item = &'a str>) {
@@ -988,6 +1043,19 @@ impl Checker {
             } else {
                 0
             };
+            // Within the horizon but inside a last tick that the tick length
+            // does not fill: the next tick boundary is the horizon itself.
+            if day_ok && hour_ok && ticks > 0 && hours < self.horizon_hours && tick >= ticks {
+                self.err(
+                    &e,
+                    "day",
+                    format!(
+                        "falls at hour {hours}, inside the last tick (from hour {}); events take \
+                         effect at the next tick boundary, which is the horizon, so it would never apply",
+                        (ticks - 1) as f64 * tick_hours
+                    ),
+                );
+            }
             let action = self.action(&e, ev, fidx, fo_idx, sidx);
             // Fields that do not belong to this kind are mistakes too.
             for (field, present) in foreign_fields(ev) {
@@ -1214,6 +1282,92 @@ fn check_date(s: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::check_date;
+    use crate::scenario::{RawScenario, Scenario};
+
+    /// The validation errors of a two-faction scenario with `body` appended.
+    fn errors(days: f64, tick: f64, body: &str) -> String {
+        let text = format!(
+            r#"
+[scenario]
+name = "t"
+start_date = "2017-06-13"
+horizon_days = {days}
+tick_hours = {tick}
+origin = {{ lat = 35.95, lon = 39.017 }}
+[[faction]]
+id = "a"
+[[faction]]
+id = "b"
+{body}
+"#
+        );
+        let raw: RawScenario = toml::from_str(&text).unwrap();
+        match Scenario::try_from(raw) {
+            Ok(_) => String::new(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_position_at_the_antipode_is_refused_with_its_true_distance() {
+        let force = |lat: f64, lon: f64| {
+            format!(
+                "[[force]]\nid = \"far\"\nfaction = \"a\"\nposition = {{ lat = {lat}, lon = {lon} }}\nstrength = 10\n"
+            )
+        };
+        // Half the circumference, π R, where the projection is singular.
+        let e = errors(1.0, 1.0, &force(-35.95, 39.017 - 180.0));
+        let half = (std::f64::consts::PI * crate::geo::EARTH_RADIUS_KM).round();
+        assert!(
+            e.contains(&format!("lies {half} km from the origin")),
+            "{e}"
+        );
+        // A quarter of the way round: R π / 2.
+        let e = errors(1.0, 1.0, &force(-54.05, 39.017));
+        let quarter = (std::f64::consts::FRAC_PI_2 * crate::geo::EARTH_RADIUS_KM).round();
+        assert!(e.contains(&format!("lies {quarter} km")), "{e}");
+    }
+
+    #[test]
+    fn an_event_that_could_only_apply_at_the_horizon_is_refused() {
+        let event = |hour: f64| {
+            let (day, hour) = ((hour / 24.0f64).floor(), hour % 24.0);
+            format!(
+                "[[event]]\nday = {day}\nhour = {hour}\nkind = \"stance\"\nbetween = [\"a\", \"b\"]\nstance = \"neutral\"\n"
+            )
+        };
+        // 10 ticks of 5 h cover [0, 48): the last tick is [45, 48).
+        let days = 2.0;
+        assert_eq!(errors(days, 5.0, &event(45.0)), "");
+        let e = errors(days, 5.0, &event(46.0));
+        assert!(e.contains("inside the last tick (from hour 45)"), "{e}");
+        let e = errors(days, 5.0, &event(47.5));
+        assert!(e.contains("would never apply"), "{e}");
+    }
+
+    #[test]
+    fn totals_beyond_the_exact_statistics_are_refused() {
+        let site = "[[site]]\nid = \"s\"\nkind = \"oil_field\"\nposition = { x_km = 0, y_km = 0 }\noutput_per_day = 1e9\n";
+        // 1e9 a day for 100 days is 1e11, the limit itself.
+        assert_eq!(errors(100.0, 24.0, site), "");
+        let e = errors(101.0, 24.0, site);
+        assert!(
+            e.contains("of all sites over the horizon is 1.01e11"),
+            "{e}"
+        );
+        let forces: String = (0..11)
+            .map(|i| format!("[[force]]\nid = \"f{i}\"\nfaction = \"a\"\nposition = {{ x_km = {i}, y_km = 0 }}\nstrength = 1e7\n"))
+            .collect();
+        assert_eq!(errors(1.0, 1.0, &forces), "");
+        let reinforce = (0..10_000)
+            .map(|_| "[[event]]\nday = 0\nkind = \"reinforce\"\nforce = \"f0\"\nstrength = 1e7\n")
+            .collect::<String>();
+        let e = errors(1.0, 1.0, &(forces + &reinforce));
+        assert!(
+            e.contains("of all forces, garrisons and reinforcements together is 1.0011e11"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn dates() {
