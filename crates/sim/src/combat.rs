@@ -25,7 +25,7 @@ use crate::params::CombatMode;
 use crate::relation::RelationMatrix;
 use crate::rng::ChaChaStreams;
 use crate::scenario::Posture;
-use crate::spatial::SpatialGrid;
+use crate::neighbours::Neighbours;
 use crate::theatre::TheatreRes;
 
 /// Reused buffers of the combat phase.
@@ -49,7 +49,7 @@ pub fn resolve_combat(
     theatre: Res<TheatreRes>,
     clock: Res<Clock>,
     relations: Res<RelationMatrix>,
-    grid: Res<SpatialGrid>,
+    near: Res<Neighbours>,
     mut table: ResMut<ForceTable>,
     mut rng: ResMut<ChaChaStreams>,
     mut metrics: ResMut<Metrics>,
@@ -66,14 +66,12 @@ pub fn resolve_combat(
             continue;
         }
         let start = sc.targets.len();
-        grid.for_each_within(me.pos, me.weapon_range_km, |j, _| {
-            let other = &rows[j as usize];
-            if other.alive() && relations.hostile(me.faction, other.faction) {
+        near.for_each_near_force(&table, i as u32, me.weapon_range_km, |j, _| {
+            if relations.hostile(me.faction, rows[j as usize].faction) {
                 sc.targets.push(j);
             }
         });
         if sc.targets.len() > start {
-            sc.targets[start..].sort_unstable();
             sc.shooters.push(i as u32);
             sc.starts.push(start);
         }

@@ -9,7 +9,7 @@ use bevy_ecs::prelude::*;
 
 use crate::geo::Vec2;
 use crate::scenario::{Domain, FactionId, Objective, Posture};
-use crate::spatial::SpatialGrid;
+use crate::neighbours::Neighbours;
 use crate::theatre::TheatreRes;
 
 /// Stable index of a force: its position in [`crate::theatre::Theatre::forces`].
@@ -109,6 +109,8 @@ pub struct ForceRow {
     pub domain: Domain,
     /// Site it is advancing on, if any.
     pub objective_site: Option<u32>,
+    /// km/h.
+    pub speed_kmh: f64,
 }
 
 impl ForceRow {
@@ -125,12 +127,12 @@ pub struct ForceTable {
     pub rows: Vec<ForceRow>,
 }
 
-/// Phase 3: copy forces into [`ForceTable`] and rebuild the [`SpatialGrid`]
-/// over the living ones.
+/// Phase 3: copy forces into [`ForceTable`] and refresh the [`Neighbours`]
+/// lists (rebuilt only when some force has left its skin).
 pub fn index_forces(
     theatre: Res<TheatreRes>,
     mut table: ResMut<ForceTable>,
-    mut grid: ResMut<SpatialGrid>,
+    mut neighbours: ResMut<Neighbours>,
     forces: Query<(
         &ForceIndex,
         &Allegiance,
@@ -152,6 +154,7 @@ pub fn index_forces(
         broken: false,
         domain: Domain::Ground,
         objective_site: None,
+        speed_kmh: 0.0,
     };
     table.rows.clear();
     table.rows.resize(n, placeholder);
@@ -169,14 +172,8 @@ pub fn index_forces(
                 (Posture::Advance, Some(Objective::Site(s))) => Some(s as u32),
                 _ => None,
             },
+            speed_kmh: orders.speed_kmh,
         };
     }
-    let rows = &table.rows;
-    grid.rebuild(
-        n,
-        rows.iter()
-            .enumerate()
-            .filter(|(_, r)| r.alive())
-            .map(|(i, r)| (i as u32, r.pos)),
-    );
+    neighbours.refresh(&theatre, &table, theatre.scenario.tick_hours);
 }

@@ -56,7 +56,7 @@ use crate::params::FrictionParams;
 use crate::relation::RelationMatrix;
 use crate::rng::{ChaChaStreams, unit_exponential};
 use crate::scenario::{FactionId, Stance, ZoneRule};
-use crate::spatial::SpatialGrid;
+use crate::neighbours::Neighbours;
 use crate::theatre::{Theatre, TheatreRes};
 
 /// At most this many incidents of one pair are resolved in one tick; the
@@ -225,7 +225,7 @@ fn solve_time(mu: f64, h: f64, beta: f64, target: f64, max: f64) -> f64 {
 pub fn resolve_friction(
     theatre: Res<TheatreRes>,
     clock: Res<Clock>,
-    grid: Res<SpatialGrid>,
+    near: Res<Neighbours>,
     mut table: ResMut<ForceTable>,
     mut relations: ResMut<RelationMatrix>,
     mut state: ResMut<FrictionState>,
@@ -237,7 +237,7 @@ pub fn resolve_friction(
     let th: &Theatre = &theatre;
     let p = &th.scenario.params.friction;
     let st = &mut *state;
-    find_contacts(th, &table, &grid, &relations, st);
+    find_contacts(th, &table, &near, &relations, st);
     let t0 = clock.hours();
     let dt = clock.dt_hours;
     let beta = 1.0 / p.excitation_decay_hours;
@@ -373,7 +373,7 @@ pub fn resolve_friction(
         th,
         t0,
         dt,
-        &grid,
+        &near,
         &mut table,
         &mut relations,
         &mut rng,
@@ -426,7 +426,7 @@ fn zone_factor(th: &Theatre, x: Vec2) -> f64 {
 fn find_contacts(
     th: &Theatre,
     table: &ForceTable,
-    grid: &SpatialGrid,
+    near: &Neighbours,
     relations: &RelationMatrix,
     st: &mut FrictionState,
 ) {
@@ -458,10 +458,7 @@ fn find_contacts(
             continue;
         }
         let si = ri.sensor_range_km;
-        grid.for_each_within(ri.pos, si, |j, d| {
-            if j as usize == i {
-                return;
-            }
+        near.for_each_near_force(table, i as u32, si, |j, d| {
             let rj = &rows[j as usize];
             let sj = rj.sensor_range_km;
             let mine = d > sj || si > sj || (si == sj && (i as u32) < j);
@@ -480,19 +477,18 @@ fn find_contacts(
             if !r.alive() || !st.involved[r.faction.index()] {
                 continue;
             }
-            th.segment_grid
-                .for_each_within(r.pos, th.segment_reach_km, |s, _| {
-                    let seg = &th.scenario.segments[s as usize];
-                    let line = &th.scenario.contact_lines[seg.line];
-                    if !line.between.contains(&r.faction) {
-                        return;
-                    }
-                    let (d, _) = point_segment_distance(r.pos, seg.a, seg.b);
-                    if d <= line.buffer_km {
-                        let side = (seg.b - seg.a).cross(r.pos - seg.a);
-                        st.manning.push((s, i as u32, side));
-                    }
-                });
+            for &s in near.segments_near(i as u32) {
+                let seg = &th.scenario.segments[s as usize];
+                let line = &th.scenario.contact_lines[seg.line];
+                if !line.between.contains(&r.faction) {
+                    continue;
+                }
+                let (d, _) = point_segment_distance(r.pos, seg.a, seg.b);
+                if d <= line.buffer_km {
+                    let side = (seg.b - seg.a).cross(r.pos - seg.a);
+                    st.manning.push((s, i as u32, side));
+                }
+            }
         }
         st.manning.sort_unstable_by_key(|m| (m.0, m.1));
         let mut k = 0;
@@ -544,7 +540,7 @@ fn incursions(
     th: &Theatre,
     t0: f64,
     dt: f64,
-    grid: &SpatialGrid,
+    near: &Neighbours,
     table: &mut ForceTable,
     relations: &mut RelationMatrix,
     rng: &mut ChaChaStreams,
@@ -558,14 +554,13 @@ fn incursions(
         }
         let bc = z.shape.bounding_circle();
         let mut inside: Vec<u32> = Vec::new();
-        grid.for_each_within(bc.center, bc.radius_km, |j, _| {
+        near.for_each_near_zone(table, zi, bc.center, bc.radius_km, |j, _| {
             let r = &table.rows[j as usize];
             let st = relations.stance(r.faction, z.owner);
-            if r.alive() && st.has_friction() && z.shape.contains(r.pos) {
+            if st.has_friction() && z.shape.contains(r.pos) {
                 inside.push(j);
             }
         });
-        inside.sort_unstable();
         let prob = -(-z.incursion_hazard_per_hour * dt).exp_m1();
         for j in inside {
             if !metrics.may_record_incident() {

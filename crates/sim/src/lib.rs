@@ -23,6 +23,7 @@ pub mod friction;
 pub mod geo;
 pub mod metrics;
 pub mod movement;
+pub mod neighbours;
 pub mod params;
 pub mod relation;
 pub mod rng;

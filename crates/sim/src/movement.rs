@@ -15,7 +15,7 @@ use crate::geo::Vec2;
 use crate::metrics::{Clock, LogEvent, Metrics};
 use crate::relation::RelationMatrix;
 use crate::scenario::{Circle, FactionId, Posture, Stance, ZoneRule};
-use crate::spatial::SpatialGrid;
+use crate::neighbours::Neighbours;
 use crate::theatre::TheatreRes;
 
 /// Moves every living force one tick.
@@ -25,7 +25,7 @@ pub fn move_forces(
     clock: Res<Clock>,
     relations: Res<RelationMatrix>,
     table: Res<ForceTable>,
-    grid: Res<SpatialGrid>,
+    near: Res<Neighbours>,
     mut metrics: ResMut<Metrics>,
     mut forces: Query<(
         &ForceIndex,
@@ -58,7 +58,7 @@ pub fn move_forces(
         if !morale.broken
             && orders.posture == Posture::Advance
             && params.halt_in_combat
-            && enemy_in_range(&table, &grid, &relations, idx.0, fac.0)
+            && enemy_in_range(&table, &near, &relations, idx.0, fac.0)
         {
             continue;
         }
@@ -106,7 +106,7 @@ pub fn move_forces(
 
 fn enemy_in_range(
     table: &ForceTable,
-    grid: &SpatialGrid,
+    near: &Neighbours,
     relations: &RelationMatrix,
     i: u32,
     faction: FactionId,
@@ -115,11 +115,8 @@ fn enemy_in_range(
         return false;
     };
     let mut found = false;
-    grid.for_each_within(me.pos, me.weapon_range_km, |j, _| {
-        let other = &table.rows[j as usize];
-        if j != i && other.alive() && relations.hostile(faction, other.faction) {
-            found = true;
-        }
+    near.for_each_near_force(table, i, me.weapon_range_km, |j, _| {
+        found |= relations.hostile(faction, table.rows[j as usize].faction);
     });
     found
 }

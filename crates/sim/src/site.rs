@@ -18,7 +18,7 @@ use crate::force::ForceTable;
 use crate::metrics::{Clock, LogEvent, Metrics, OwnerChange};
 use crate::relation::RelationMatrix;
 use crate::scenario::{Domain, FactionId, Stance};
-use crate::spatial::SpatialGrid;
+use crate::neighbours::Neighbours;
 use crate::theatre::TheatreRes;
 
 /// Stable index of a site in the scenario.
@@ -47,7 +47,7 @@ pub fn update_sites(
     clock: Res<Clock>,
     relations: Res<RelationMatrix>,
     table: Res<ForceTable>,
-    grid: Res<SpatialGrid>,
+    near: Res<Neighbours>,
     mut competition: ResMut<Competition>,
     mut metrics: ResMut<Metrics>,
     mut sites: Query<(&SiteIndex, &mut Control)>,
@@ -59,9 +59,10 @@ pub fn update_sites(
     for (idx, mut control) in &mut sites {
         let spec = &sites_spec[idx.0 as usize];
         present.iter_mut().for_each(|x| *x = 0.0);
-        grid.for_each_within(spec.position, spec.capture_radius_km, |j, _| {
+        let site = idx.0 as usize;
+        near.for_each_near_site(&table, site, spec.position, spec.capture_radius_km, |j, _| {
             let r = &table.rows[j as usize];
-            if r.alive() && !r.broken && r.domain == Domain::Ground {
+            if !r.broken && r.domain == Domain::Ground {
                 present[r.faction.index()] += r.strength;
             }
         });

@@ -9,12 +9,10 @@
 //! force index ascending within a cell), so consumers that draw random
 //! numbers or sum floating-point values stay deterministic.
 
-use bevy_ecs::prelude::Resource;
-
 use crate::geo::Vec2;
 
 /// Uniform grid of force indices.
-#[derive(Resource, Debug, Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct SpatialGrid {
     /// Requested cell size, km.
     cell_km: f64,
@@ -48,6 +46,11 @@ impl SpatialGrid {
             cell: cell_km.max(1e-3),
             ..Default::default()
         }
+    }
+
+    /// Sets the requested cell size for the next rebuild, km.
+    pub fn set_cell(&mut self, cell_km: f64) {
+        self.cell_km = cell_km.max(1e-3);
     }
 
     /// Cell size in use, km.

@@ -31,7 +31,7 @@ use crate::movement::move_forces;
 use crate::relation::RelationMatrix;
 use crate::rng::ChaChaStreams;
 use crate::site::{Competition, Control, SiteIndex, update_sites};
-use crate::spatial::SpatialGrid;
+use crate::neighbours::Neighbours;
 use crate::theatre::{Theatre, TheatreRes};
 
 /// The phases of a tick, in order.
@@ -156,7 +156,13 @@ impl Sim {
         w.insert_resource(EventCursor(0));
         w.insert_resource(Competition::default());
         w.insert_resource(ForceTable::default());
-        w.insert_resource(SpatialGrid::new(th.cell_km));
+        // The lists keep their buffers from run to run; their contents are
+        // rebuilt on the first index of the run.
+        if w.contains_resource::<Neighbours>() {
+            w.resource_mut::<Neighbours>().invalidate();
+        } else {
+            w.insert_resource(Neighbours::new());
+        }
         for (i, f) in th.forces.iter().enumerate() {
             w.spawn((
                 ForceIndex(i as u32),

@@ -1,0 +1,404 @@
+//! Verlet neighbour lists: who may be near whom, kept across ticks.
+//!
+//! Every spatial question of a tick (targets in weapon range, contacts in
+//! sensor range, forces on a site, in a zone, near a segment) asks for the
+//! forces within some radius `r` of a force or of a fixed point. Forces move
+//! slowly against those radii, so the answers barely change from tick to
+//! tick. Instead of querying a grid every tick, each force and each fixed
+//! point keeps a *candidate list*, built with a margin (the skin), and a query
+//! only checks the exact distance to its candidates.
+//!
+//! Force `j` gets a skin `s_j = speed_j × tick × K` with `K` =
+//! [`SKIN_TICKS`]: the distance it covers in `K` ticks (0 for a force that
+//! cannot move). The lists are built from the positions `a` at build time:
+//!
+//! - force `i` lists `j ≠ i` with `|a_i − a_j| ≤ reach_i + s_i + s_j`, where
+//!   `reach_i` is the larger of its sensor and weapon ranges;
+//! - a site lists `j` with `|a_j − x| ≤ capture radius + s_j`; an exclusion
+//!   zone with an incursion hazard, within its bounding radius + `s_j`;
+//! - force `i` lists the segments whose midpoint is within the theatre's
+//!   segment reach + `s_i`.
+//!
+//! The lists stay valid while every force is within its skin of where it was
+//! at build time, `|p_j − a_j| ≤ s_j`: then any `j` within `r ≤ reach_i` of
+//! `i` now satisfies `|a_i − a_j| ≤ r + s_i + s_j` by the triangle
+//! inequality, so it is on the list. The index phase checks this every tick
+//! and rebuilds as soon as one force has left its skin (a change of orders
+//! that makes a force faster is caught the same way). A query returns exactly
+//! the living forces within `r`, in ascending index order, whenever the lists
+//! were built: the answers do not depend on when rebuilds happen.
+//!
+//! A build queries a uniform grid ([`SpatialGrid`]) over the forces with the
+//! ordinary skins; the few forces with far wider skins than the rest
+//! (aircraft) are tested against every list directly.
+
+use bevy_ecs::prelude::Resource;
+
+use crate::force::ForceTable;
+use crate::geo::Vec2;
+use crate::scenario::ZoneRule;
+use crate::spatial::SpatialGrid;
+use crate::theatre::Theatre;
+
+/// The skin of a force covers this many ticks of movement at its speed.
+pub const SKIN_TICKS: f64 = 8.0;
+
+/// Candidate lists in one flat vector: list `k` is `items[starts[k]..starts[k + 1]]`.
+#[derive(Debug, Clone, Default)]
+struct Lists {
+    starts: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Lists {
+    fn clear(&mut self) {
+        self.starts.clear();
+        self.items.clear();
+        self.starts.push(0);
+    }
+
+    /// Closes the list being filled, sorted.
+    fn close(&mut self) {
+        let start = *self.starts.last().expect("starts has its 0") as usize;
+        self.items[start..].sort_unstable();
+        self.starts.push(self.items.len() as u32);
+    }
+
+    fn get(&self, k: usize) -> &[u32] {
+        &self.items[self.starts[k] as usize..self.starts[k + 1] as usize]
+    }
+}
+
+/// The neighbour lists of a run, rebuilt by the index phase when needed.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Neighbours {
+    /// Positions at the last build, by force index.
+    anchor: Vec<Vec2>,
+    /// Skin of each force, km.
+    skin: Vec<f64>,
+    /// Forces whose skin exceeds the grid cell: tested against every list.
+    wide: Vec<u32>,
+    /// Per force: candidate forces.
+    forces: Lists,
+    /// Per site: candidate forces.
+    sites: Lists,
+    /// Per zone: candidate forces (empty for zones without incursions).
+    zones: Lists,
+    /// Per force: candidate segments.
+    segments: Lists,
+    grid: SpatialGrid,
+    scratch: Vec<f64>,
+    /// Whether the lists must be built before use.
+    stale: bool,
+    /// Number of builds in this run (for tests and tuning).
+    pub builds: u32,
+}
+
+impl Neighbours {
+    /// Lists that will be built on first use.
+    pub fn new() -> Self {
+        Self {
+            stale: true,
+            ..Default::default()
+        }
+    }
+
+    /// Forgets the lists (a new run starts).
+    pub fn invalidate(&mut self) {
+        self.stale = true;
+        self.builds = 0;
+    }
+
+    /// Rebuilds the lists if some force has left its skin (or they are stale).
+    pub fn refresh(&mut self, th: &Theatre, table: &ForceTable, tick_hours: f64) {
+        let moved = self.stale
+            || self.anchor.len() != table.rows.len()
+            || table
+                .rows
+                .iter()
+                .zip(self.anchor.iter().zip(&self.skin))
+                .any(|(r, (a, &s))| r.pos.distance_sq(*a) > s * s);
+        if moved {
+            self.build(th, table, tick_hours);
+        }
+    }
+
+    fn build(&mut self, th: &Theatre, table: &ForceTable, tick_hours: f64) {
+        self.stale = false;
+        self.builds += 1;
+        let rows = &table.rows;
+        let n = rows.len();
+        self.anchor.clear();
+        self.anchor.extend(rows.iter().map(|r| r.pos));
+        self.skin.clear();
+        self.skin
+            .extend(rows.iter().map(|r| r.speed_kmh * tick_hours * SKIN_TICKS));
+        // Skins wider than two grid cells are tested against every list
+        // (at most max(8, n/64) forces, the widest, so that this stays
+        // linear in n); the others go through the grid, queried with the
+        // largest of their skins added.
+        let cell = th.cell_km;
+        self.scratch.clear();
+        self.scratch.extend_from_slice(&self.skin);
+        let k = n.div_ceil(64).max(8).min(n);
+        let limit = if k == 0 {
+            2.0 * cell
+        } else {
+            let (_, &mut kth, _) = self
+                .scratch
+                .select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+            (2.0 * cell).max(kth)
+        };
+        self.wide.clear();
+        self.wide
+            .extend((0..n as u32).filter(|&j| self.skin[j as usize] > limit));
+        let narrow_skin = self
+            .skin
+            .iter()
+            .filter(|&&s| s <= limit)
+            .fold(0.0f64, |a, &s| a.max(s));
+        let (anchor, skin) = (&self.anchor, &self.skin);
+        self.grid.set_cell(cell);
+        self.grid.rebuild(
+            n,
+            (0..n)
+                .filter(|&j| skin[j] <= limit)
+                .map(|j| (j as u32, anchor[j])),
+        );
+
+        // Forces around forces.
+        self.forces.clear();
+        for (i, r) in rows.iter().enumerate() {
+            let (a, reach) = (anchor[i], r.sensor_range_km.max(r.weapon_range_km) + skin[i]);
+            let items = &mut self.forces.items;
+            self.grid.for_each_within(a, reach + narrow_skin, |j, d| {
+                if j as usize != i && d <= reach + skin[j as usize] {
+                    items.push(j);
+                }
+            });
+            for &j in &self.wide {
+                if j as usize != i && anchor[j as usize].distance(a) <= reach + skin[j as usize] {
+                    items.push(j);
+                }
+            }
+            self.forces.close();
+        }
+
+        // Forces around fixed points.
+        let around = |lists: &mut Lists, grid: &SpatialGrid, wide: &[u32], p: Vec2, r: f64| {
+            grid.for_each_within(p, r + narrow_skin, |j, d| {
+                if d <= r + skin[j as usize] {
+                    lists.items.push(j);
+                }
+            });
+            for &j in wide {
+                if anchor[j as usize].distance(p) <= r + skin[j as usize] {
+                    lists.items.push(j);
+                }
+            }
+            lists.close();
+        };
+        self.sites.clear();
+        for s in &th.scenario.sites {
+            around(&mut self.sites, &self.grid, &self.wide, s.position, s.capture_radius_km);
+        }
+        self.zones.clear();
+        for z in &th.scenario.zones {
+            if z.rule == ZoneRule::Exclusion && z.incursion_hazard_per_hour > 0.0 {
+                let bc = z.shape.bounding_circle();
+                around(&mut self.zones, &self.grid, &self.wide, bc.center, bc.radius_km);
+            } else {
+                self.zones.close();
+            }
+        }
+
+        // Segments around forces.
+        self.segments.clear();
+        if !th.scenario.segments.is_empty() {
+            for i in 0..n {
+                let items = &mut self.segments.items;
+                th.segment_grid
+                    .for_each_within(anchor[i], th.segment_reach_km + skin[i], |s, _| {
+                        items.push(s);
+                    });
+                self.segments.close();
+            }
+        }
+    }
+
+    /// Calls `f(j, distance)` for every living force `j ≠ i` within `r` of
+    /// force `i` (`r` at most `i`'s larger range), in ascending index order.
+    pub fn for_each_near_force(
+        &self,
+        table: &ForceTable,
+        i: u32,
+        r: f64,
+        f: impl FnMut(u32, f64),
+    ) {
+        let p = table.rows[i as usize].pos;
+        scan(table, self.forces.get(i as usize), p, r, f);
+    }
+
+    /// As [`Self::for_each_near_force`], around site `s` within `r` (at most
+    /// its capture radius).
+    pub fn for_each_near_site(
+        &self,
+        table: &ForceTable,
+        s: usize,
+        p: Vec2,
+        r: f64,
+        f: impl FnMut(u32, f64),
+    ) {
+        scan(table, self.sites.get(s), p, r, f);
+    }
+
+    /// As [`Self::for_each_near_force`], around zone `z` (an exclusion zone
+    /// with an incursion hazard) within `r` of `p` (at most its bounding
+    /// circle).
+    pub fn for_each_near_zone(
+        &self,
+        table: &ForceTable,
+        z: usize,
+        p: Vec2,
+        r: f64,
+        f: impl FnMut(u32, f64),
+    ) {
+        scan(table, self.zones.get(z), p, r, f);
+    }
+
+    /// The segments whose midpoint may be within the theatre's segment reach
+    /// of force `i` (a superset; the caller checks the exact distance).
+    pub fn segments_near(&self, i: u32) -> &[u32] {
+        if self.segments.starts.len() <= 1 {
+            &[]
+        } else {
+            self.segments.get(i as usize)
+        }
+    }
+}
+
+/// The exact-distance filter over one candidate list. The distance is
+/// computed as `|x_j − p|`, in that order, as the grid computed it.
+fn scan(table: &ForceTable, list: &[u32], p: Vec2, r: f64, mut f: impl FnMut(u32, f64)) {
+    if r.is_nan() || r < 0.0 {
+        return;
+    }
+    let r2 = r * r;
+    for &j in list {
+        let row = &table.rows[j as usize];
+        if !row.alive() {
+            continue;
+        }
+        let d2 = row.pos.distance_sq(p);
+        if d2 <= r2 {
+            f(j, d2.sqrt());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::force::ForceRow;
+    use crate::scenario::{Domain, FactionId, RawScenario, Scenario};
+    use proptest::prelude::*;
+    use std::sync::Arc;
+
+    fn theatre() -> Arc<Theatre> {
+        let text = r#"
+[scenario]
+name = "t"
+start_date = "2017-06-13"
+horizon_days = 1
+tick_hours = 1
+origin = { lat = 35.95, lon = 39.017 }
+[[faction]]
+id = "a"
+# Sets the grid cell to 15 km, as in the forces of the test.
+[[force]]
+id = "far"
+faction = "a"
+position = { x_km = 500, y_km = 500 }
+strength = 1
+sensor_range_km = 15
+[[site]]
+id = "s"
+kind = "oil_field"
+position = { x_km = 3, y_km = -4 }
+capture_radius_km = 6
+"#;
+        let raw: RawScenario = toml::from_str(text).unwrap();
+        Arc::new(Theatre::new(Scenario::try_from(raw).unwrap()))
+    }
+
+    fn row(x: f64, y: f64, sensor: f64, speed: f64, strength: f64) -> ForceRow {
+        ForceRow {
+            pos: Vec2::new(x, y),
+            faction: FactionId(0),
+            strength,
+            lethality: 0.0,
+            weapon_range_km: sensor / 2.0,
+            sensor_range_km: sensor,
+            broken: false,
+            domain: Domain::Ground,
+            objective_site: None,
+            speed_kmh: speed,
+        }
+    }
+
+    fn brute(table: &ForceTable, p: Vec2, r: f64, skip: Option<usize>) -> Vec<(u32, f64)> {
+        let mut out = Vec::new();
+        for (j, row) in table.rows.iter().enumerate() {
+            let d2 = row.pos.distance_sq(p);
+            if Some(j) != skip && row.alive() && d2 <= r * r {
+                out.push((j as u32, d2.sqrt()));
+            }
+        }
+        out
+    }
+
+    proptest! {
+        /// Forces move at up to their speed for many ticks (some much
+        /// faster than the others, some dead): every query equals brute
+        /// force, bit for bit and in order, across rebuilds.
+        #[test]
+        fn queries_equal_brute_force_while_forces_move(
+            forces in prop::collection::vec(
+                (-60.0f64..60.0, -60.0f64..60.0, 0.5f64..15.0, prop::sample::select(vec![0.0f64, 0.3, 1.0, 25.0]), prop::sample::select(vec![0.0f64, 10.0])),
+                1..40,
+            ),
+            headings in prop::collection::vec(0.0f64..std::f64::consts::TAU, 40),
+            ticks in 1usize..40,
+        ) {
+            let th = theatre();
+            let mut table = ForceTable {
+                rows: forces.iter().map(|&(x, y, s, v, st)| row(x, y, s, v, st)).collect(),
+            };
+            let mut near = Neighbours::new();
+            for t in 0..ticks {
+                near.refresh(&th, &table, 1.0);
+                for i in 0..table.rows.len() {
+                    let r = table.rows[i];
+                    for radius in [r.sensor_range_km, r.weapon_range_km] {
+                        let mut got = Vec::new();
+                        near.for_each_near_force(&table, i as u32, radius, |j, d| got.push((j, d)));
+                        prop_assert_eq!(got, brute(&table, r.pos, radius, Some(i)));
+                    }
+                }
+                let site = th.scenario.sites[0].position;
+                let mut got = Vec::new();
+                near.for_each_near_site(&table, 0, site, 6.0, |j, d| got.push((j, d)));
+                prop_assert_eq!(got, brute(&table, site, 6.0, None));
+                // Move: each force at its speed on its heading, turning every 10 ticks.
+                for (i, r) in table.rows.iter_mut().enumerate() {
+                    let h = headings[i] + (t / 10) as f64;
+                    r.pos = r.pos + Vec2::new(h.cos(), h.sin()) * r.speed_kmh;
+                }
+            }
+            // Lists are reused between rebuilds when forces are slow.
+            if forces.iter().all(|f| f.3 == 0.0) {
+                prop_assert_eq!(near.builds, 1);
+            }
+        }
+    }
+}
