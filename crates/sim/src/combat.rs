@@ -21,11 +21,11 @@ use rand_distr::{Distribution, Poisson};
 
 use crate::force::{ForceTable, StrengthQuery};
 use crate::metrics::{Clock, LogEvent, Metrics};
+use crate::neighbours::Neighbours;
 use crate::params::CombatMode;
 use crate::relation::RelationMatrix;
 use crate::rng::ChaChaStreams;
 use crate::scenario::Posture;
-use crate::neighbours::Neighbours;
 use crate::theatre::TheatreRes;
 
 /// Reused buffers of the combat phase.

@@ -8,8 +8,8 @@
 use bevy_ecs::prelude::*;
 
 use crate::geo::Vec2;
-use crate::scenario::{Domain, FactionId, Objective, Posture};
 use crate::neighbours::Neighbours;
+use crate::scenario::{Domain, FactionId, Objective, Posture};
 use crate::theatre::TheatreRes;
 
 /// Stable index of a force: its position in [`crate::theatre::Theatre::forces`].

@@ -52,11 +52,11 @@ use crate::events::sorted;
 use crate::force::{ForceTable, StrengthQuery};
 use crate::geo::{Vec2, point_segment_distance};
 use crate::metrics::{Clock, LogEvent, Metrics, Severity};
+use crate::neighbours::Neighbours;
 use crate::params::FrictionParams;
 use crate::relation::RelationMatrix;
 use crate::rng::{ChaChaStreams, unit_exponential};
 use crate::scenario::{FactionId, Stance, ZoneRule};
-use crate::neighbours::Neighbours;
 use crate::theatre::{Theatre, TheatreRes};
 
 /// At most this many incidents of one pair are resolved in one tick; the
@@ -85,6 +85,8 @@ pub struct FrictionState {
     /// the sign of the cross product of the segment with the force's offset.
     manning: Vec<(u32, u32, f64)>,
     involved: Vec<bool>,
+    /// Forces inside the zone at hand (incursions).
+    inside: Vec<u32>,
 }
 
 impl FrictionState {
@@ -374,6 +376,7 @@ pub fn resolve_friction(
         t0,
         dt,
         &near,
+        &mut st.inside,
         &mut table,
         &mut relations,
         &mut rng,
@@ -541,6 +544,7 @@ fn incursions(
     t0: f64,
     dt: f64,
     near: &Neighbours,
+    inside: &mut Vec<u32>,
     table: &mut ForceTable,
     relations: &mut RelationMatrix,
     rng: &mut ChaChaStreams,
@@ -553,7 +557,7 @@ fn incursions(
             continue;
         }
         let bc = z.shape.bounding_circle();
-        let mut inside: Vec<u32> = Vec::new();
+        inside.clear();
         near.for_each_near_zone(table, zi, bc.center, bc.radius_km, |j, _| {
             let r = &table.rows[j as usize];
             let st = relations.stance(r.faction, z.owner);
@@ -562,7 +566,7 @@ fn incursions(
             }
         });
         let prob = -(-z.incursion_hazard_per_hour * dt).exp_m1();
-        for j in inside {
+        for &j in inside.iter() {
             if !metrics.may_record_incident() {
                 break;
             }

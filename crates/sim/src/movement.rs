@@ -13,9 +13,9 @@ use bevy_ecs::prelude::*;
 use crate::force::{Allegiance, ForceIndex, ForceTable, Morale, Orders, Position, Strength};
 use crate::geo::Vec2;
 use crate::metrics::{Clock, LogEvent, Metrics};
+use crate::neighbours::Neighbours;
 use crate::relation::RelationMatrix;
 use crate::scenario::{Circle, FactionId, Posture, Stance, ZoneRule};
-use crate::neighbours::Neighbours;
 use crate::theatre::TheatreRes;
 
 /// Moves every living force one tick.
@@ -35,6 +35,7 @@ pub fn move_forces(
         &Morale,
         &Strength,
     )>,
+    mut blocking: Local<Vec<Circle>>,
 ) {
     let params = &theatre.scenario.params.movement;
     let dt = clock.dt_hours;
@@ -63,26 +64,26 @@ pub fn move_forces(
             continue;
         }
         let step = orders.speed_kmh * dt;
-        let blocking: Vec<Circle> = if orders.respects_zones {
-            theatre
-                .scenario
-                .zones
-                .iter()
-                .filter(|z| {
-                    z.rule == ZoneRule::Exclusion
-                        && relations.stance(fac.0, z.owner) != Stance::Allied
-                })
-                .map(|z| {
-                    let c = z.shape.bounding_circle();
-                    Circle {
-                        center: c.center,
-                        radius_km: c.radius_km + params.zone_margin_km,
-                    }
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        blocking.clear();
+        if orders.respects_zones {
+            blocking.extend(
+                theatre
+                    .scenario
+                    .zones
+                    .iter()
+                    .filter(|z| {
+                        z.rule == ZoneRule::Exclusion
+                            && relations.stance(fac.0, z.owner) != Stance::Allied
+                    })
+                    .map(|z| {
+                        let c = z.shape.bounding_circle();
+                        Circle {
+                            center: c.center,
+                            radius_km: c.radius_km + params.zone_margin_km,
+                        }
+                    }),
+            );
+        }
         let new = travel(pos.0, target, step, &blocking);
         pos.0 = new;
         if new.distance(target) < 1e-9 {

@@ -169,7 +169,10 @@ impl Neighbours {
         // Forces around forces.
         self.forces.clear();
         for (i, r) in rows.iter().enumerate() {
-            let (a, reach) = (anchor[i], r.sensor_range_km.max(r.weapon_range_km) + skin[i]);
+            let (a, reach) = (
+                anchor[i],
+                r.sensor_range_km.max(r.weapon_range_km) + skin[i],
+            );
             let items = &mut self.forces.items;
             self.grid.for_each_within(a, reach + narrow_skin, |j, d| {
                 if j as usize != i && d <= reach + skin[j as usize] {
@@ -200,13 +203,25 @@ impl Neighbours {
         };
         self.sites.clear();
         for s in &th.scenario.sites {
-            around(&mut self.sites, &self.grid, &self.wide, s.position, s.capture_radius_km);
+            around(
+                &mut self.sites,
+                &self.grid,
+                &self.wide,
+                s.position,
+                s.capture_radius_km,
+            );
         }
         self.zones.clear();
         for z in &th.scenario.zones {
             if z.rule == ZoneRule::Exclusion && z.incursion_hazard_per_hour > 0.0 {
                 let bc = z.shape.bounding_circle();
-                around(&mut self.zones, &self.grid, &self.wide, bc.center, bc.radius_km);
+                around(
+                    &mut self.zones,
+                    &self.grid,
+                    &self.wide,
+                    bc.center,
+                    bc.radius_km,
+                );
             } else {
                 self.zones.close();
             }
@@ -217,10 +232,13 @@ impl Neighbours {
         if !th.scenario.segments.is_empty() {
             for i in 0..n {
                 let items = &mut self.segments.items;
-                th.segment_grid
-                    .for_each_within(anchor[i], th.segment_reach_km + skin[i], |s, _| {
+                th.segment_grid.for_each_within(
+                    anchor[i],
+                    th.segment_reach_km + skin[i],
+                    |s, _| {
                         items.push(s);
-                    });
+                    },
+                );
                 self.segments.close();
             }
         }
@@ -228,13 +246,7 @@ impl Neighbours {
 
     /// Calls `f(j, distance)` for every living force `j ≠ i` within `r` of
     /// force `i` (`r` at most `i`'s larger range), in ascending index order.
-    pub fn for_each_near_force(
-        &self,
-        table: &ForceTable,
-        i: u32,
-        r: f64,
-        f: impl FnMut(u32, f64),
-    ) {
+    pub fn for_each_near_force(&self, table: &ForceTable, i: u32, r: f64, f: impl FnMut(u32, f64)) {
         let p = table.rows[i as usize].pos;
         scan(table, self.forces.get(i as usize), p, r, f);
     }

@@ -16,9 +16,9 @@ use bevy_ecs::prelude::*;
 use crate::events::sorted;
 use crate::force::ForceTable;
 use crate::metrics::{Clock, LogEvent, Metrics, OwnerChange};
+use crate::neighbours::Neighbours;
 use crate::relation::RelationMatrix;
 use crate::scenario::{Domain, FactionId, Stance};
-use crate::neighbours::Neighbours;
 use crate::theatre::TheatreRes;
 
 /// Stable index of a site in the scenario.
@@ -40,6 +40,15 @@ pub struct Competition {
     pub contests: Vec<(u32, [u16; 2])>,
 }
 
+/// Buffers of the site phase, reused from tick to tick.
+#[derive(Debug, Default)]
+pub struct SiteScratch {
+    /// Strength present per faction on the site at hand.
+    present: Vec<f64>,
+    /// (site, faction) of the forces advancing on a site.
+    heading: Vec<(u32, u16)>,
+}
+
 /// Updates ownership, revenue and competition.
 #[allow(clippy::too_many_arguments)]
 pub fn update_sites(
@@ -51,21 +60,29 @@ pub fn update_sites(
     mut competition: ResMut<Competition>,
     mut metrics: ResMut<Metrics>,
     mut sites: Query<(&SiteIndex, &mut Control)>,
+    mut scratch: Local<SiteScratch>,
 ) {
     let sites_spec = &theatre.scenario.sites;
     let nf = theatre.n_factions();
     let hours = clock.hours() + clock.dt_hours;
-    let mut present = vec![0.0f64; nf];
+    let SiteScratch { present, heading } = &mut *scratch;
+    present.resize(nf, 0.0);
     for (idx, mut control) in &mut sites {
         let spec = &sites_spec[idx.0 as usize];
         present.iter_mut().for_each(|x| *x = 0.0);
         let site = idx.0 as usize;
-        near.for_each_near_site(&table, site, spec.position, spec.capture_radius_km, |j, _| {
-            let r = &table.rows[j as usize];
-            if !r.broken && r.domain == Domain::Ground {
-                present[r.faction.index()] += r.strength;
-            }
-        });
+        near.for_each_near_site(
+            &table,
+            site,
+            spec.position,
+            spec.capture_radius_km,
+            |j, _| {
+                let r = &table.rows[j as usize];
+                if !r.broken && r.domain == Domain::Ground {
+                    present[r.faction.index()] += r.strength;
+                }
+            },
+        );
         let owner = control.owner;
         let defended = owner.is_some_and(|o| {
             (0..nf).any(|f| {
@@ -108,12 +125,14 @@ pub fn update_sites(
     }
     // Competition: factions advancing on each site.
     competition.contests.clear();
-    let mut heading: Vec<(u32, u16)> = table
-        .rows
-        .iter()
-        .filter(|r| r.alive() && !r.broken)
-        .filter_map(|r| r.objective_site.map(|s| (s, r.faction.0)))
-        .collect();
+    heading.clear();
+    heading.extend(
+        table
+            .rows
+            .iter()
+            .filter(|r| r.alive() && !r.broken)
+            .filter_map(|r| r.objective_site.map(|s| (s, r.faction.0))),
+    );
     heading.sort_unstable();
     heading.dedup();
     for (i, &(s, a)) in heading.iter().enumerate() {

@@ -28,10 +28,10 @@ use crate::force::{
 use crate::friction::{FrictionState, resolve_friction};
 use crate::metrics::{Clock, Metrics, Outcome};
 use crate::movement::move_forces;
+use crate::neighbours::Neighbours;
 use crate::relation::RelationMatrix;
 use crate::rng::ChaChaStreams;
 use crate::site::{Competition, Control, SiteIndex, update_sites};
-use crate::neighbours::Neighbours;
 use crate::theatre::{Theatre, TheatreRes};
 
 /// The phases of a tick, in order.
