@@ -81,9 +81,16 @@ pub struct FrictionState {
     /// One clock per tracked pair.
     pub clocks: Vec<PairClock>,
     contacts: Vec<Contact>,
-    /// (segment, force, side) for every force manning a segment; the side is
-    /// the sign of the cross product of the segment with the force's offset.
+    /// Contacts as found (a pair may be found more than once), and ordered.
+    raw: Vec<RawContact>,
+    raw_sorted: Vec<RawContact>,
+    /// (segment, force, side) for every force manning a segment, by force;
+    /// the side is the sign of the cross product of the segment with the
+    /// force's offset.
     manning: Vec<(u32, u32, f64)>,
+    /// The same, by segment.
+    manning_sorted: Vec<(u32, u32, f64)>,
+    counts: Vec<u32>,
     involved: Vec<bool>,
     /// Forces inside the zone at hand (incursions).
     inside: Vec<u32>,
@@ -106,10 +113,39 @@ impl FrictionState {
     }
 }
 
+/// A contact as found: one force pair, through proximity or a segment.
+#[derive(Debug, Clone, Copy)]
+struct RawContact {
+    /// slot << 36 | i << 18 | j with i < j: the order (force indices < 2¹⁸).
+    key: u64,
+    dist: f64,
+    slot: u32,
+    /// 0 for proximity, segment + 1 for a line contact.
+    segment: u32,
+}
+
+impl RawContact {
+    fn new(slot: u32, a: u32, b: u32, dist: f64, segment: Option<u32>) -> Self {
+        let (i, j) = (a.min(b), a.max(b));
+        Self {
+            key: (slot as u64) << 36 | (i as u64) << 18 | j as u64,
+            dist,
+            slot,
+            segment: segment.map_or(0, |s| s + 1),
+        }
+    }
+
+    fn i(&self) -> u32 {
+        ((self.key >> 18) & 0x3_ffff) as u32
+    }
+
+    fn segment(&self) -> Option<u32> {
+        self.segment.checked_sub(1)
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Contact {
-    /// slot << 36 | i << 18 | j: the sort key (force indices < 2¹⁸).
-    key: u64,
     slot: u32,
     i: u32,
     j: u32,
@@ -123,15 +159,13 @@ struct Contact {
 }
 
 impl Contact {
-    fn new(slot: u32, a: u32, b: u32, dist: f64, segment: Option<u32>) -> Self {
-        let (i, j) = (a.min(b), a.max(b));
+    fn from_raw(c: &RawContact) -> Self {
         Self {
-            key: (slot as u64) << 36 | (i as u64) << 18 | j as u64,
-            slot,
-            i,
-            j,
-            dist,
-            segment,
+            slot: c.slot,
+            i: c.i(),
+            j: (c.key & 0x3_ffff) as u32,
+            dist: c.dist,
+            segment: c.segment(),
             hazard: 0.0,
             modifier: 0.0,
             cumulative: 0.0,
@@ -425,7 +459,9 @@ fn zone_factor(th: &Theatre, x: Vec2) -> f64 {
         .fold(1.0, f64::min)
 }
 
-/// Builds the sorted, de-duplicated contact list for this tick.
+/// Builds the sorted, de-duplicated contact list for this tick: one entry
+/// per force pair, in (pair slot, force i, force j) order, at the pair's
+/// straight distance, with the lowest segment of its line contacts if any.
 fn find_contacts(
     th: &Theatre,
     table: &ForceTable,
@@ -434,6 +470,7 @@ fn find_contacts(
     st: &mut FrictionState,
 ) {
     st.contacts.clear();
+    st.raw.clear();
     if th.pairs.is_empty() {
         return;
     }
@@ -454,7 +491,7 @@ fn find_contacts(
     }
     // Proximity: each force looks out to its own sensor range. A pair both
     // of whose members see each other is pushed once, by the one with the
-    // longer range (the lower index on a tie); the sort below merges the
+    // longer range (the lower index on a tie); the ordering below merges the
     // rest.
     for (i, ri) in rows.iter().enumerate() {
         if !ri.alive() || !st.involved[ri.faction.index()] {
@@ -469,11 +506,13 @@ fn find_contacts(
                 return;
             }
             if let Some(slot) = active(ri.faction, rj.faction) {
-                st.contacts.push(Contact::new(slot, i as u32, j, d, None));
+                st.raw.push(RawContact::new(slot, i as u32, j, d, None));
             }
         });
     }
-    // Contact lines: which forces man which segment (within the buffer).
+    // Contact lines: which forces man which segment (within the buffer),
+    // found force by force, then grouped by segment (a stable counting
+    // sort, so force order within a segment).
     if !th.scenario.segments.is_empty() {
         st.manning.clear();
         for (i, r) in rows.iter().enumerate() {
@@ -493,21 +532,33 @@ fn find_contacts(
                 }
             }
         }
-        st.manning.sort_unstable_by_key(|m| (m.0, m.1));
+        let segments = th.scenario.segments.len();
+        counting_sort(
+            &st.manning,
+            &mut st.manning_sorted,
+            &mut st.counts,
+            segments,
+            |m| m.0 as usize,
+        );
+        let manning = &st.manning_sorted;
         let mut k = 0;
-        while k < st.manning.len() {
-            let s = st.manning[k].0;
-            let end = k + st.manning[k..].iter().take_while(|m| m.0 == s).count();
+        while k < manning.len() {
+            let s = manning[k].0;
+            let end = k + manning[k..].iter().take_while(|m| m.0 == s).count();
             let seg = &th.scenario.segments[s as usize];
             let [la, lb] = th.scenario.contact_lines[seg.line].between;
             if let Some(slot) = active(la, lb) {
-                for x in &st.manning[k..end] {
-                    for y in &st.manning[k..end] {
-                        let (rx, ry) = (&rows[x.1 as usize], &rows[y.1 as usize]);
+                for x in &manning[k..end] {
+                    let rx = &rows[x.1 as usize];
+                    if rx.faction != la {
+                        continue;
+                    }
+                    for y in &manning[k..end] {
+                        let ry = &rows[y.1 as usize];
                         // Facing each other: on opposite sides (or on the line).
-                        if rx.faction == la && ry.faction == lb && x.2 * y.2 <= 0.0 {
+                        if ry.faction == lb && x.2 * y.2 <= 0.0 {
                             let d = rx.pos.distance(ry.pos);
-                            st.contacts.push(Contact::new(slot, x.1, y.1, d, Some(s)));
+                            st.raw.push(RawContact::new(slot, x.1, y.1, d, Some(s)));
                         }
                     }
                 }
@@ -516,26 +567,72 @@ fn find_contacts(
         }
     }
     // Order: pair slot, force pair, separation, segment (none first). The
-    // separation is non-negative, so its bits order like its value.
-    st.contacts.sort_unstable_by_key(|c| {
-        (
-            c.key,
-            c.dist.to_bits(),
-            c.segment.map_or(0, |s| s as u64 + 1),
-        )
-    });
-    // Keep one entry per force pair: the smallest separation, and the
-    // segment of any line contact.
-    st.contacts.dedup_by(|later, kept| {
-        if later.key == kept.key {
-            if kept.segment.is_none() {
-                kept.segment = later.segment;
-            }
-            true
-        } else {
-            false
+    // separation is non-negative, so its bits order like its value. With
+    // many contacts, a stable counting sort on (slot, force i) and small
+    // sorts within each group; with few, one sort.
+    let n = rows.len();
+    let groups = th.pairs.len() * n;
+    let order = |c: &RawContact| (c.key, c.dist.to_bits(), c.segment);
+    if groups <= 4 * st.raw.len() {
+        counting_sort(&st.raw, &mut st.raw_sorted, &mut st.counts, groups, |c| {
+            c.slot as usize * n + c.i() as usize
+        });
+        let sorted = &mut st.raw_sorted;
+        let mut k = 0;
+        while k < sorted.len() {
+            let g = sorted[k].key >> 18;
+            let end = k + sorted[k..].iter().take_while(|c| c.key >> 18 == g).count();
+            sorted[k..end].sort_unstable_by_key(order);
+            k = end;
         }
-    });
+    } else {
+        st.raw_sorted.clear();
+        st.raw_sorted.extend_from_slice(&st.raw);
+        st.raw_sorted.sort_unstable_by_key(order);
+    }
+    // Keep one entry per force pair: the smallest separation, and the
+    // lowest segment of its line contacts.
+    let mut last: Option<u64> = None;
+    for c in &st.raw_sorted {
+        if last == Some(c.key) {
+            let kept = st.contacts.last_mut().expect("a contact was kept");
+            if kept.segment.is_none() {
+                kept.segment = c.segment();
+            }
+        } else {
+            st.contacts.push(Contact::from_raw(c));
+            last = Some(c.key);
+        }
+    }
+}
+
+/// A stable counting sort of `items` into `out` by a key below `keys`;
+/// `counts` is scratch.
+fn counting_sort<T: Copy>(
+    items: &[T],
+    out: &mut Vec<T>,
+    counts: &mut Vec<u32>,
+    keys: usize,
+    key: impl Fn(&T) -> usize,
+) {
+    out.clear();
+    let Some(&first) = items.first() else {
+        return;
+    };
+    counts.clear();
+    counts.resize(keys + 1, 0);
+    for it in items {
+        counts[key(it) + 1] += 1;
+    }
+    for k in 0..keys {
+        counts[k + 1] += counts[k];
+    }
+    out.resize(items.len(), first);
+    for it in items {
+        let at = &mut counts[key(it)];
+        out[*at as usize] = *it;
+        *at += 1;
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
