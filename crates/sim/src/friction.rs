@@ -91,6 +91,8 @@ pub struct FrictionState {
     /// The same, by segment.
     manning_sorted: Vec<(u32, u32, f64)>,
     counts: Vec<u32>,
+    /// Memo of the size factor, `x^γ` (many contacts share strengths).
+    size_factor: PowMemo,
     involved: Vec<bool>,
     /// Forces inside the zone at hand (incursions).
     inside: Vec<u32>,
@@ -110,6 +112,45 @@ impl FrictionState {
             ],
             ..Default::default()
         }
+    }
+}
+
+/// A direct-mapped memo of `x^γ` for one exponent γ: the same function of
+/// the same input, so the same bits, without a `powf` for every contact.
+#[derive(Debug, Clone)]
+struct PowMemo {
+    exponent: f64,
+    slots: Box<[(u64, f64); 256]>,
+}
+
+impl Default for PowMemo {
+    fn default() -> Self {
+        Self {
+            exponent: f64::NAN,
+            // x = NaN never matches a stored key (its bits are not used as
+            // a key: a NaN input is computed every time).
+            slots: Box::new([(f64::NAN.to_bits(), f64::NAN); 256]),
+        }
+    }
+}
+
+impl PowMemo {
+    fn get(&mut self, x: f64, exponent: f64) -> f64 {
+        if exponent.to_bits() != self.exponent.to_bits() {
+            *self = Self {
+                exponent,
+                ..Default::default()
+            };
+        }
+        let bits = x.to_bits();
+        let at = ((bits ^ (bits >> 29) ^ (bits >> 47)) & 255) as usize;
+        let slot = &mut self.slots[at];
+        if slot.0 == bits && !x.is_nan() {
+            return slot.1;
+        }
+        let v = x.powf(exponent);
+        *slot = (bits, v);
+        v
     }
 }
 
@@ -284,8 +325,10 @@ pub fn resolve_friction(
         let (ri, rj) = (&table.rows[c.i as usize], &table.rows[c.j as usize]);
         let (a, b) = (ri.faction, rj.faction);
         let mid = (ri.pos + rj.pos) * 0.5;
-        let size = (ri.strength * rj.strength / (p.reference_strength * p.reference_strength))
-            .powf(p.size_exponent);
+        let size = st.size_factor.get(
+            ri.strength * rj.strength / (p.reference_strength * p.reference_strength),
+            p.size_exponent,
+        );
         let comp = match (ri.objective_site, rj.objective_site) {
             (Some(x), Some(y))
                 if x == y
@@ -716,6 +759,31 @@ fn incursions(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn the_size_memo_returns_the_bits_of_powf() {
+        let mut memo = PowMemo::default();
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        // Few distinct inputs, repeated (hits), and many (collisions), with
+        // a change of exponent in between.
+        for (round, exponent) in [0.5, 0.5, 0.7, 0.5].into_iter().enumerate() {
+            for k in 0..5000 {
+                let x = if k % 2 == 0 {
+                    (k % 7) as f64 * 0.25
+                } else {
+                    rng.random::<f64>() * 10.0
+                };
+                let got = memo.get(x, exponent);
+                assert_eq!(
+                    got.to_bits(),
+                    x.powf(exponent).to_bits(),
+                    "round {round}, x {x}"
+                );
+            }
+        }
+        assert!(memo.get(f64::NAN, 0.5).is_nan());
+    }
 
     #[test]
     fn solve_time_inverts_the_integrated_intensity() {
