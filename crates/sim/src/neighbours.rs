@@ -12,8 +12,10 @@
 //! [`SKIN_TICKS`]: the distance it covers in `K` ticks (0 for a force that
 //! cannot move). The lists are built from the positions `a` at build time:
 //!
-//! - force `i` lists `j ≠ i` with `|a_i − a_j| ≤ reach_i + s_i + s_j`, where
-//!   `reach_i` is the larger of its sensor and weapon ranges;
+//! - force `i` lists `j` with `|a_i − a_j| ≤ reach_i + s_i + s_j`, where
+//!   `reach_i` is the larger of its sensor and weapon ranges, if their
+//!   factions may ever interact ([`Theatre::may_interact`]: never the same
+//!   faction, never allies that no event can part);
 //! - a site lists `j` with `|a_j − x| ≤ capture radius + s_j`; an exclusion
 //!   zone with an incursion hazard, within its bounding radius + `s_j`;
 //! - force `i` lists the segments whose midpoint is within the theatre's
@@ -166,23 +168,25 @@ impl Neighbours {
                 .map(|j| (j as u32, anchor[j])),
         );
 
-        // Forces around forces.
+        // Forces around forces (only of factions that may interact).
         self.forces.clear();
+        let nf = th.n_factions();
         for (i, r) in rows.iter().enumerate() {
             let (a, reach) = (
                 anchor[i],
                 r.sensor_range_km.max(r.weapon_range_km) + skin[i],
             );
+            let may = &th.may_interact[r.faction.index() * nf..][..nf];
             let items = &mut self.forces.items;
-            self.grid.for_each_within(a, reach + narrow_skin, |j, d| {
-                if j as usize != i && d <= reach + skin[j as usize] {
+            let mut consider = |j: u32, d: f64| {
+                if d <= reach + skin[j as usize] && may[rows[j as usize].faction.index()] {
                     items.push(j);
                 }
-            });
+            };
+            self.grid
+                .for_each_within(a, reach + narrow_skin, &mut consider);
             for &j in &self.wide {
-                if j as usize != i && anchor[j as usize].distance(a) <= reach + skin[j as usize] {
-                    items.push(j);
-                }
+                consider(j, anchor[j as usize].distance(a));
             }
             self.forces.close();
         }
@@ -244,8 +248,9 @@ impl Neighbours {
         }
     }
 
-    /// Calls `f(j, distance)` for every living force `j ≠ i` within `r` of
-    /// force `i` (`r` at most `i`'s larger range), in ascending index order.
+    /// Calls `f(j, distance)` for every living force `j` within `r` of force
+    /// `i` (`r` at most `i`'s larger range) whose faction may interact with
+    /// `i`'s, in ascending index order.
     pub fn for_each_near_force(&self, table: &ForceTable, i: u32, r: f64, f: impl FnMut(u32, f64)) {
         let p = table.rows[i as usize].pos;
         scan(table, self.forces.get(i as usize), p, r, f);
@@ -326,6 +331,13 @@ tick_hours = 1
 origin = { lat = 35.95, lon = 39.017 }
 [[faction]]
 id = "a"
+[[faction]]
+id = "b"
+[[faction]]
+id = "c"
+[[relation]]
+between = ["a", "c"]
+stance = "allied"
 # Sets the grid cell to 15 km, as in the forces of the test.
 [[force]]
 id = "far"
@@ -343,10 +355,10 @@ capture_radius_km = 6
         Arc::new(Theatre::new(Scenario::try_from(raw).unwrap()))
     }
 
-    fn row(x: f64, y: f64, sensor: f64, speed: f64, strength: f64) -> ForceRow {
+    fn row(x: f64, y: f64, sensor: f64, speed: f64, strength: f64, faction: u16) -> ForceRow {
         ForceRow {
             pos: Vec2::new(x, y),
-            faction: FactionId(0),
+            faction: FactionId(faction),
             strength,
             lethality: 0.0,
             weapon_range_km: sensor / 2.0,
@@ -358,11 +370,23 @@ capture_radius_km = 6
         }
     }
 
-    fn brute(table: &ForceTable, p: Vec2, r: f64, skip: Option<usize>) -> Vec<(u32, f64)> {
+    /// The living forces within `r` of `p`; around force `of`, only those
+    /// of factions that may interact with its own.
+    fn brute(
+        th: &Theatre,
+        table: &ForceTable,
+        p: Vec2,
+        r: f64,
+        of: Option<usize>,
+    ) -> Vec<(u32, f64)> {
+        let n = th.n_factions();
         let mut out = Vec::new();
         for (j, row) in table.rows.iter().enumerate() {
             let d2 = row.pos.distance_sq(p);
-            if Some(j) != skip && row.alive() && d2 <= r * r {
+            let may = of.is_none_or(|i| {
+                th.may_interact[table.rows[i].faction.index() * n + row.faction.index()]
+            });
+            if may && row.alive() && d2 <= r * r {
                 out.push((j as u32, d2.sqrt()));
             }
         }
@@ -384,7 +408,11 @@ capture_radius_km = 6
         ) {
             let th = theatre();
             let mut table = ForceTable {
-                rows: forces.iter().map(|&(x, y, s, v, st)| row(x, y, s, v, st)).collect(),
+                rows: forces
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &(x, y, s, v, st))| row(x, y, s, v, st, (k % 3) as u16))
+                    .collect(),
             };
             let mut near = Neighbours::new();
             for t in 0..ticks {
@@ -394,13 +422,13 @@ capture_radius_km = 6
                     for radius in [r.sensor_range_km, r.weapon_range_km] {
                         let mut got = Vec::new();
                         near.for_each_near_force(&table, i as u32, radius, |j, d| got.push((j, d)));
-                        prop_assert_eq!(got, brute(&table, r.pos, radius, Some(i)));
+                        prop_assert_eq!(got, brute(&th, &table, r.pos, radius, Some(i)));
                     }
                 }
                 let site = th.scenario.sites[0].position;
                 let mut got = Vec::new();
                 near.for_each_near_site(&table, 0, site, 6.0, |j, d| got.push((j, d)));
-                prop_assert_eq!(got, brute(&table, site, 6.0, None));
+                prop_assert_eq!(got, brute(&th, &table, site, 6.0, None));
                 // Move: each force at its speed on its heading, turning every 10 ticks.
                 for (i, r) in table.rows.iter_mut().enumerate() {
                     let h = headings[i] + (t / 10) as f64;

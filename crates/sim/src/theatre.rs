@@ -6,7 +6,7 @@ use std::sync::Arc;
 use bevy_ecs::prelude::Resource;
 
 use crate::geo::Vec2;
-use crate::scenario::{Action, Domain, FactionId, ForceSpec, Objective, Posture, Scenario};
+use crate::scenario::{Action, Domain, FactionId, ForceSpec, Objective, Posture, Scenario, Stance};
 use crate::spatial::SpatialGrid;
 
 /// Everything about a scenario that does not change during a run.
@@ -27,6 +27,12 @@ pub struct Theatre {
     /// two faction ids in sorted order ([`pair_stream`]), so that a pair
     /// keeps its draws when factions are added, removed or reordered.
     pub pair_streams: Vec<u64>,
+    /// `may_interact[a * n + b]`: whether forces of factions `a` and `b`
+    /// can ever fight or have friction in a run: different factions, not
+    /// allied at the start, or named by a scheduled `stance` event (allies
+    /// never escalate). Forces of other pairs never enter each other's
+    /// neighbour lists.
+    pub may_interact: Vec<bool>,
     /// Largest sensor range of any force, km.
     pub max_sensor_km: f64,
     /// Largest weapon range of any force, km.
@@ -116,6 +122,18 @@ impl Theatre {
                 }
             }
         }
+        let mut may_interact = vec![false; n * n];
+        for a in 0..n {
+            for b in 0..n {
+                let (fa, fb) = (FactionId(a as u16), FactionId(b as u16));
+                let named = scenario.events.iter().any(|e| match &e.action {
+                    Action::Stance { pair, .. } => pair == &[fa, fb] || pair == &[fb, fa],
+                    _ => false,
+                });
+                may_interact[a * n + b] =
+                    a != b && (scenario.relations.get(fa, fb).stance != Stance::Allied || named);
+            }
+        }
         let pair_streams = pairs
             .iter()
             .map(|(a, b)| {
@@ -163,6 +181,7 @@ impl Theatre {
             pairs,
             pair_slot,
             pair_streams,
+            may_interact,
             max_sensor_km,
             max_weapon_km,
             cell_km,
