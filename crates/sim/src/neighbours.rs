@@ -8,9 +8,10 @@
 //! point keeps a *candidate list*, built with a margin (the skin), and a query
 //! only checks the exact distance to its candidates.
 //!
-//! Force `j` gets a skin `s_j = speed_j × tick × K` with `K` =
-//! [`SKIN_TICKS`]: the distance it covers in `K` ticks (0 for a force that
-//! cannot move). The lists are built from the positions `a` at build time:
+//! Force `j` gets a skin `s_j`: the distance it covers in
+//! [`SKIN_TICKS`] ticks at its speed, or more, up to [`MAX_SKIN_TICKS`]
+//! ticks, while that stays within its reach (0 for a force that cannot
+//! move). A build lasts at least `SKIN_TICKS` ticks. The lists are built from the positions `a` at build time:
 //!
 //! - force `i` lists `j` with `|a_i − a_j| ≤ reach_i + s_i + s_j`, where
 //!   `reach_i` is the larger of its sensor and weapon ranges, if their
@@ -42,8 +43,13 @@ use crate::scenario::ZoneRule;
 use crate::spatial::SpatialGrid;
 use crate::theatre::Theatre;
 
-/// The skin of a force covers this many ticks of movement at its speed.
+/// The skin of a force covers at least this many ticks of movement at its
+/// speed...
 pub const SKIN_TICKS: f64 = 8.0;
+
+/// ...and up to this many, as long as the skin stays within the force's
+/// reach (so that lists do not grow much beyond what the queries need).
+pub const MAX_SKIN_TICKS: f64 = 32.0;
 
 /// Candidate lists in one flat vector: list `k` is `items[starts[k]..starts[k + 1]]`.
 #[derive(Debug, Clone, Default)]
@@ -133,8 +139,11 @@ impl Neighbours {
         self.anchor.clear();
         self.anchor.extend(rows.iter().map(|r| r.pos));
         self.skin.clear();
-        self.skin
-            .extend(rows.iter().map(|r| r.speed_kmh * tick_hours * SKIN_TICKS));
+        self.skin.extend(rows.iter().map(|r| {
+            let step = r.speed_kmh * tick_hours;
+            let reach = r.sensor_range_km.max(r.weapon_range_km);
+            (step * SKIN_TICKS).max((step * MAX_SKIN_TICKS).min(reach))
+        }));
         // Skins wider than two grid cells are tested against every list
         // (at most max(8, n/64) forces, the widest, so that this stays
         // linear in n); the others go through the grid, queried with the
