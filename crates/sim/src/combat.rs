@@ -112,16 +112,20 @@ pub fn resolve_combat(
         CombatMode::MeanField => rk4(sc, &lethality, dt, params.mean_field_substeps),
     };
     let hours = clock.hours() + dt;
+    let mut any_loss = false;
     for (k, &s) in new_strength.iter().enumerate() {
         let lost = table.rows[k].strength - s;
         if lost > 0.0 {
             metrics.outcome.casualties[table.rows[k].faction.index()] += lost;
             table.rows[k].strength = s;
+            any_loss = true;
         }
     }
     sc.lethality = lethality;
     sc.out = new_strength;
-    sync_strengths(&mut table, forces, &mut metrics, hours);
+    if any_loss {
+        sync_strengths(&mut table, forces, &mut metrics, hours);
+    }
 }
 
 /// Fills `sc.rate[k]` with the loss rate of every force at strengths `s`.
