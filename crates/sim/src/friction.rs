@@ -81,7 +81,10 @@ pub struct FrictionState {
     /// One clock per tracked pair.
     pub clocks: Vec<PairClock>,
     contacts: Vec<Contact>,
-    /// Contacts as found (a pair may be found more than once), and ordered.
+    /// Proximity contacts, in order.
+    near: Vec<RawContact>,
+    /// Line contacts as found (a pair may be found more than once), and
+    /// ordered.
     raw: Vec<RawContact>,
     raw_sorted: Vec<RawContact>,
     /// (segment, force, side) for every force manning a segment, by force;
@@ -532,26 +535,25 @@ fn find_contacts(
             st.involved[b.index()] = true;
         }
     }
-    // Proximity: each force looks out to its own sensor range. A pair both
-    // of whose members see each other is pushed once, by the one with the
-    // longer range (the lower index on a tie); the ordering below merges the
-    // rest.
-    for (i, ri) in rows.iter().enumerate() {
-        if !ri.alive() || !st.involved[ri.faction.index()] {
+    // Proximity: each force looks out to its own sensor range, and a pair
+    // is in contact when either sees the other: within the larger range.
+    // The candidate pairs come in contact order already.
+    st.near.clear();
+    for &(key, i, j) in near.friction_pairs() {
+        let (ri, rj) = (&rows[i as usize], &rows[j as usize]);
+        if !ri.alive() || !rj.alive() || !relations.stance(ri.faction, rj.faction).has_friction() {
             continue;
         }
-        let si = ri.sensor_range_km;
-        near.for_each_near_force(table, i as u32, si, |j, d| {
-            let rj = &rows[j as usize];
-            let sj = rj.sensor_range_km;
-            let mine = d > sj || si > sj || (si == sj && (i as u32) < j);
-            if !mine {
-                return;
-            }
-            if let Some(slot) = active(ri.faction, rj.faction) {
-                st.raw.push(RawContact::new(slot, i as u32, j, d, None));
-            }
-        });
+        let d2 = rj.pos.distance_sq(ri.pos);
+        let (si, sj) = (ri.sensor_range_km, rj.sensor_range_km);
+        if d2 <= si * si || d2 <= sj * sj {
+            st.near.push(RawContact {
+                key,
+                dist: d2.sqrt(),
+                slot: (key >> 36) as u32,
+                segment: 0,
+            });
+        }
     }
     // Contact lines: which forces man which segment (within the buffer),
     // found force by force, then grouped by segment (a stable counting
@@ -633,10 +635,15 @@ fn find_contacts(
         st.raw_sorted.extend_from_slice(&st.raw);
         st.raw_sorted.sort_unstable_by_key(order);
     }
-    // Keep one entry per force pair: the smallest separation, and the
-    // lowest segment of its line contacts.
+    // Merge with the proximity contacts and keep one entry per force pair:
+    // the smallest separation, and the lowest segment of its line contacts.
     let mut last: Option<u64> = None;
-    for c in &st.raw_sorted {
+    let (mut a, mut b) = (st.near.iter().peekable(), st.raw_sorted.iter().peekable());
+    while let Some(c) = match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) if order(y) < order(x) => b.next(),
+        (Some(_), _) => a.next(),
+        (None, _) => b.next(),
+    } {
         if last == Some(c.key) {
             let kept = st.contacts.last_mut().expect("a contact was kept");
             if kept.segment.is_none() {

@@ -96,6 +96,10 @@ pub struct Neighbours {
     segments: Lists,
     grid: SpatialGrid,
     scratch: Vec<f64>,
+    /// Candidate friction pairs: (slot << 36 | i << 18 | j, i, j) with
+    /// i < j, a tracked faction pair and `|a_i − a_j| ≤ max(sensor_i,
+    /// sensor_j) + s_i + s_j`, sorted.
+    pairs: Vec<(u64, u32, u32)>,
     /// Whether the lists must be built before use.
     stale: bool,
     /// Number of builds in this run (for tests and tuning).
@@ -200,6 +204,29 @@ impl Neighbours {
             self.forces.close();
         }
 
+        // Candidate friction pairs, from the lists of the force with the
+        // longer sensor range (which holds the other).
+        self.pairs.clear();
+        for (i, r) in rows.iter().enumerate() {
+            let si = r.sensor_range_km;
+            for &j in self.forces.get(i) {
+                let rj = &rows[j as usize];
+                let sj = rj.sensor_range_km;
+                let holder = si > sj || (si == sj && (i as u32) < j);
+                let Some(slot) = th.slot(r.faction, rj.faction) else {
+                    continue;
+                };
+                if holder
+                    && anchor[i].distance(anchor[j as usize]) <= si + skin[i] + skin[j as usize]
+                {
+                    let (a, b) = ((i as u32).min(j), (i as u32).max(j));
+                    let key = (slot as u64) << 36 | (a as u64) << 18 | b as u64;
+                    self.pairs.push((key, a, b));
+                }
+            }
+        }
+        self.pairs.sort_unstable();
+
         // Forces around fixed points.
         let around = |lists: &mut Lists, grid: &SpatialGrid, wide: &[u32], p: Vec2, r: f64| {
             grid.for_each_within(p, r + narrow_skin, |j, d| {
@@ -290,6 +317,13 @@ impl Neighbours {
         f: impl FnMut(u32, f64),
     ) {
         scan(table, self.zones.get(z), p, r, f);
+    }
+
+    /// The force pairs (in (pair slot, i, j) order, `i < j`) of tracked
+    /// faction pairs that may be within the larger of their sensor ranges:
+    /// each comes with its key `slot << 36 | i << 18 | j`.
+    pub fn friction_pairs(&self) -> &[(u64, u32, u32)] {
+        &self.pairs
     }
 
     /// The segments whose midpoint may be within the theatre's segment reach
@@ -432,6 +466,23 @@ capture_radius_km = 6
                         let mut got = Vec::new();
                         near.for_each_near_force(&table, i as u32, radius, |j, d| got.push((j, d)));
                         prop_assert_eq!(got, brute(&th, &table, r.pos, radius, Some(i)));
+                    }
+                }
+                // Every tracked pair within the larger sensor range is a
+                // candidate friction pair, in key order.
+                let pairs = near.friction_pairs();
+                prop_assert!(pairs.windows(2).all(|w| w[0].0 < w[1].0));
+                for (i, ri) in table.rows.iter().enumerate() {
+                    for (j, rj) in table.rows.iter().enumerate().skip(i + 1) {
+                        let Some(slot) = th.slot(ri.faction, rj.faction) else {
+                            continue;
+                        };
+                        let d2 = ri.pos.distance_sq(rj.pos);
+                        let s = ri.sensor_range_km.max(rj.sensor_range_km);
+                        if d2 <= s * s {
+                            let key = (slot as u64) << 36 | (i as u64) << 18 | j as u64;
+                            prop_assert!(pairs.binary_search(&(key, i as u32, j as u32)).is_ok());
+                        }
                     }
                 }
                 let site = th.scenario.sites[0].position;
