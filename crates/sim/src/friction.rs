@@ -323,7 +323,8 @@ pub fn resolve_friction(
     let beta = 1.0 / p.excitation_decay_hours;
     let mut changed = false;
 
-    // Hazards of the contacts.
+    // Hazards of the contacts, and their cumulative sums per pair.
+    let (mut run_slot, mut run_sum) = (u32::MAX, 0.0f64);
     for c in st.contacts.iter_mut() {
         let (ri, rj) = (&table.rows[c.i as usize], &table.rows[c.j as usize]);
         let (a, b) = (ri.faction, rj.faction);
@@ -353,16 +354,19 @@ pub fn resolve_friction(
             * size
             * c.modifier
             * (1.0 + comp);
+        // Running sum within the pair (contacts come pair by pair).
+        if c.slot != run_slot {
+            (run_slot, run_sum) = (c.slot, 0.0);
+        }
+        run_sum += c.hazard;
+        c.cumulative = run_sum;
     }
 
     // Pair by pair, in slot order.
     let mut start = 0;
     for slot in 0..th.pairs.len() {
         let end = start
-            + st.contacts[start..]
-                .iter()
-                .take_while(|c| c.slot as usize == slot)
-                .count();
+            + st.contacts[start..].partition_point(|c| c.slot as usize == slot);
         let (fa, fb) = th.pairs[slot];
         let clock_p = &mut st.clocks[slot];
         let decay = (-beta * dt).exp();
@@ -378,12 +382,8 @@ pub fn resolve_friction(
             clock_p.met = true;
             clock_p.excitation += p.first_contact_surge * beta * st.contacts[start].modifier;
         }
-        let mut mu = 0.0;
-        for c in st.contacts[start..end].iter_mut() {
-            mu += c.hazard;
-            c.cumulative = mu;
-        }
         let contacts = &st.contacts[start..end];
+        let mu = contacts[contacts.len() - 1].cumulative;
         let prng = rng.pair(slot, th.pair_streams[slot]);
         let mut tau = 0.0;
         let mut h = clock_p.excitation;
