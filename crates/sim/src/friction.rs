@@ -365,8 +365,7 @@ pub fn resolve_friction(
     // Pair by pair, in slot order.
     let mut start = 0;
     for slot in 0..th.pairs.len() {
-        let end = start
-            + st.contacts[start..].partition_point(|c| c.slot as usize == slot);
+        let end = start + st.contacts[start..].partition_point(|c| c.slot as usize == slot);
         let (fa, fb) = th.pairs[slot];
         let clock_p = &mut st.clocks[slot];
         let decay = (-beta * dt).exp();

@@ -95,6 +95,23 @@ pub struct PairOutcome {
     pub turned_hostile_h: Option<f64>,
 }
 
+impl PairOutcome {
+    /// A pair with nothing recorded yet.
+    pub fn new(a: u16, b: u16) -> Self {
+        Self {
+            a,
+            b,
+            first_incident_h: None,
+            first_clash_h: None,
+            first_engagement_h: None,
+            incidents: 0,
+            clashes: 0,
+            engagements: 0,
+            turned_hostile_h: None,
+        }
+    }
+}
+
 /// A change of site owner.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OwnerChange {
@@ -239,17 +256,7 @@ impl Metrics {
                 pairs: theatre
                     .pairs
                     .iter()
-                    .map(|&(a, b)| PairOutcome {
-                        a: a.0,
-                        b: b.0,
-                        first_incident_h: None,
-                        first_clash_h: None,
-                        first_engagement_h: None,
-                        incidents: 0,
-                        clashes: 0,
-                        engagements: 0,
-                        turned_hostile_h: None,
-                    })
+                    .map(|&(a, b)| PairOutcome::new(a.0, b.0))
                     .collect(),
                 segment_incidents: vec![0; s.segments.len()],
                 segment_clashes: vec![0; s.segments.len()],
@@ -332,17 +339,7 @@ mod tests {
 
     #[test]
     fn first_times_are_the_earliest_whatever_the_recording_order() {
-        let pair = PairOutcome {
-            a: 0,
-            b: 1,
-            first_incident_h: None,
-            first_clash_h: None,
-            first_engagement_h: None,
-            incidents: 0,
-            clashes: 0,
-            engagements: 0,
-            turned_hostile_h: None,
-        };
+        let pair = PairOutcome::new(0, 1);
         let mut m = Metrics {
             outcome: Outcome {
                 pairs: vec![pair],

@@ -786,40 +786,19 @@ stance = "rival"
 /// a constant hazard gives λ·H incidents on average, not λ·⌈H/Δt⌉Δt.
 #[test]
 fn the_last_tick_ends_at_the_horizon() {
-    let text = format!(
-        r#"{}
-{NO_HAWKES}base_hazard_per_hour = 0.5
-
-[[faction]]
-id = "a"
-[[faction]]
-id = "b"
-
-[[relation]]
-between = ["a", "b"]
-stance = "neutral"
-
+    let model = format!("{NO_HAWKES}base_hazard_per_hour = 0.5\n");
+    // 24 h in ticks of 5 h: 5, 5, 5, 5 and 4 h; a site of faction a, away
+    // from the forces.
+    let text = contact("neutral", 0.0, 1.0, &model, "")
+        .replace("tick_hours = 1\n", "tick_hours = 5\n")
+        + r#"
 [[site]]
 id = "well"
 kind = "oil_field"
 owner = "a"
-position = {{ x_km = 50, y_km = 0 }}
+position = { x_km = 50, y_km = 0 }
 output_per_day = 24
-
-[[force]]
-id = "fa"
-faction = "a"
-position = {{ x_km = 0, y_km = 0 }}
-strength = 1000
-
-[[force]]
-id = "fb"
-faction = "b"
-position = {{ x_km = 0, y_km = 0 }}
-strength = 1000
-"#,
-        header(1.0, 5.0) // 24 h in ticks of 5 h: 5, 5, 5, 5 and 4 h
-    );
+"#;
     let th = theatre(&text);
     assert_eq!(th.scenario.ticks, 5);
     let n = 4000;
