@@ -19,8 +19,9 @@
 //!   faction, never allies that no event can part);
 //! - a site lists `j` with `|a_j − x| ≤ capture radius + s_j`; an exclusion
 //!   zone with an incursion hazard, within its bounding radius + `s_j`;
-//! - force `i` lists the segments whose midpoint is within the theatre's
-//!   segment reach + `s_i`.
+//! - force `i` lists the segments of the contact lines drawn between its
+//!   faction and another whose midpoint is within the theatre's segment
+//!   reach + `s_i`.
 //!
 //! The lists stay valid while every force is within its skin of where it was
 //! at build time, `|p_j − a_j| ≤ s_j`: then any `j` within `r ≤ reach_i` of
@@ -267,16 +268,21 @@ impl Neighbours {
             }
         }
 
-        // Segments around forces.
+        // Segments around forces (only of lines drawn between the force's
+        // faction and another).
         self.segments.clear();
         if !th.scenario.segments.is_empty() {
-            for i in 0..n {
+            let sc = &th.scenario;
+            for (i, r) in rows.iter().enumerate() {
                 let items = &mut self.segments.items;
                 th.segment_grid.for_each_within(
                     anchor[i],
                     th.segment_reach_km + skin[i],
                     |s, _| {
-                        items.push(s);
+                        let line = &sc.contact_lines[sc.segments[s as usize].line];
+                        if line.between.contains(&r.faction) {
+                            items.push(s);
+                        }
                     },
                 );
                 self.segments.close();
@@ -326,8 +332,9 @@ impl Neighbours {
         &self.pairs
     }
 
-    /// The segments whose midpoint may be within the theatre's segment reach
-    /// of force `i` (a superset; the caller checks the exact distance).
+    /// The segments of lines of force `i`'s faction whose midpoint may be
+    /// within the theatre's segment reach of it (a superset; the caller
+    /// checks the exact distance).
     pub fn segments_near(&self, i: u32) -> &[u32] {
         if self.segments.starts.len() <= 1 {
             &[]
