@@ -95,7 +95,10 @@ pub struct FrictionState {
     manning_sorted: Vec<(u32, u32, f64)>,
     counts: Vec<u32>,
     /// Memo of the size factor, `x^γ` (many contacts share strengths).
-    size_factor: PowMemo,
+    size_factor: Memo,
+    /// Memo of the proximity factor, `e^{−d/d0}` (forces that do not move
+    /// keep their separations).
+    proximity_factor: Memo,
     involved: Vec<bool>,
     /// Forces inside the zone at hand (incursions).
     inside: Vec<u32>,
@@ -118,30 +121,30 @@ impl FrictionState {
     }
 }
 
-/// A direct-mapped memo of `x^γ` for one exponent γ: the same function of
-/// the same input, so the same bits, without a `powf` for every contact.
+/// A direct-mapped memo of `f(x, a)` for one parameter `a`: the same
+/// function of the same input gives the same bits, without computing `f`
+/// again for an input seen recently (256 slots keyed by the bits of `x`).
 #[derive(Debug, Clone)]
-struct PowMemo {
-    exponent: f64,
+struct Memo {
+    param: f64,
     slots: Box<[(u64, f64); 256]>,
 }
 
-impl Default for PowMemo {
+impl Default for Memo {
     fn default() -> Self {
         Self {
-            exponent: f64::NAN,
-            // x = NaN never matches a stored key (its bits are not used as
-            // a key: a NaN input is computed every time).
+            param: f64::NAN,
+            // No key matches until stored (a NaN input is never looked up).
             slots: Box::new([(f64::NAN.to_bits(), f64::NAN); 256]),
         }
     }
 }
 
-impl PowMemo {
-    fn get(&mut self, x: f64, exponent: f64) -> f64 {
-        if exponent.to_bits() != self.exponent.to_bits() {
+impl Memo {
+    fn get(&mut self, x: f64, param: f64, f: impl Fn(f64, f64) -> f64) -> f64 {
+        if param.to_bits() != self.param.to_bits() {
             *self = Self {
-                exponent,
+                param,
                 ..Default::default()
             };
         }
@@ -151,7 +154,7 @@ impl PowMemo {
         if slot.0 == bits && !x.is_nan() {
             return slot.1;
         }
-        let v = x.powf(exponent);
+        let v = f(x, param);
         *slot = (bits, v);
         v
     }
@@ -332,6 +335,7 @@ pub fn resolve_friction(
         let size = st.size_factor.get(
             ri.strength * rj.strength / (p.reference_strength * p.reference_strength),
             p.size_exponent,
+            f64::powf,
         );
         let comp = match (ri.objective_site, rj.objective_site) {
             (Some(x), Some(y))
@@ -350,7 +354,8 @@ pub fn resolve_friction(
             * relations.truce_factor(a, b, t0, mid)
             * zone_factor(th, mid);
         c.hazard = p.base_hazard_per_hour
-            * (-c.dist / p.proximity_scale_km).exp()
+            * st.proximity_factor
+                .get(c.dist, p.proximity_scale_km, |d, d0| (-d / d0).exp())
             * size
             * c.modifier
             * (1.0 + comp);
@@ -362,13 +367,24 @@ pub fn resolve_friction(
         c.cumulative = run_sum;
     }
 
-    // Pair by pair, in slot order.
+    // Pair by pair, in slot order. Over a whole tick the decay and the
+    // integral of the excitation kernel are the same for every pair: they
+    // are computed once (the same expressions, so the same bits).
+    let decay = (-beta * dt).exp();
+    let kernel_dt = -(-beta * dt).exp_m1();
+    let decay_over = |u: f64| if u == dt { decay } else { (-beta * u).exp() };
+    let integral_over = |mu: f64, h: f64, u: f64| {
+        if u == dt {
+            mu * dt + h * kernel_dt / beta
+        } else {
+            integrated(mu, h, beta, u)
+        }
+    };
     let mut start = 0;
     for slot in 0..th.pairs.len() {
         let end = start + st.contacts[start..].partition_point(|c| c.slot as usize == slot);
         let (fa, fb) = th.pairs[slot];
         let clock_p = &mut st.clocks[slot];
-        let decay = (-beta * dt).exp();
         if start == end || !relations.stance(fa, fb).has_friction() {
             clock_p.excitation *= decay;
             start = end;
@@ -392,17 +408,17 @@ pub fn resolve_friction(
                 clock_p.remaining = unit_exponential(prng);
             }
             let left = dt - tau;
-            let total = integrated(mu, h, beta, left);
+            let total = integral_over(mu, h, left);
             if total < clock_p.remaining {
                 clock_p.remaining -= total;
-                h *= (-beta * left).exp();
+                h *= decay_over(left);
                 break;
             }
             this_tick += 1;
             if this_tick > MAX_INCIDENTS_PER_TICK || !metrics.may_record_incident() {
                 // A safeguard against absurd hazards, not a model feature.
                 clock_p.remaining = f64::NAN;
-                h *= (-beta * left).exp();
+                h *= decay_over(left);
                 break;
             }
             let u = solve_time(mu, h, beta, clock_p.remaining, left);
@@ -768,8 +784,8 @@ mod tests {
     use rand::SeedableRng;
 
     #[test]
-    fn the_size_memo_returns_the_bits_of_powf() {
-        let mut memo = PowMemo::default();
+    fn the_memo_returns_the_bits_of_the_function() {
+        let mut memo = Memo::default();
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         // Few distinct inputs, repeated (hits), and many (collisions), with
         // a change of exponent in between.
@@ -788,7 +804,7 @@ mod tests {
                 );
             }
         }
-        assert!(memo.get(f64::NAN, 0.5).is_nan());
+        assert!(memo.get(f64::NAN, 0.5, f64::powf).is_nan());
     }
 
     #[test]
