@@ -626,10 +626,11 @@ fn find_contacts(
             k = end;
         }
     }
-    // Order: pair slot, force pair, separation, segment (none first). The
-    // separation is non-negative, so its bits order like its value. With
-    // many contacts, a stable counting sort on (slot, force i) and small
-    // sorts within each group; with few, one sort.
+    // The line contacts into contact order: pair slot, force pair,
+    // separation, segment (none first; the separation is non-negative, so
+    // its bits order like its value). With many contacts, a stable counting
+    // sort on (slot, force i) and small sorts within each group; with few,
+    // one sort.
     let n = rows.len();
     let groups = th.pairs.len() * n;
     let order = |c: &RawContact| (c.key, c.dist.to_bits(), c.segment);
