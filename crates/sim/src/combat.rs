@@ -109,7 +109,10 @@ pub fn resolve_combat(
             }
             out
         }
-        CombatMode::MeanField => rk4(sc, &lethality, dt, params.mean_field_substeps),
+        CombatMode::MeanField => {
+            let out = std::mem::take(&mut sc.out);
+            rk4(sc, &lethality, dt, params.mean_field_substeps, out)
+        }
     };
     let hours = clock.hours() + dt;
     let mut any_loss = false;
@@ -149,13 +152,21 @@ fn loss_rates(sc: &mut CombatScratch, s: &[f64], lethality: &[f64]) {
     }
 }
 
-/// Classical RK4 over one tick, in `substeps` steps.
+/// Classical RK4 over one tick, in `substeps` steps; returns the strengths
+/// at the end of the tick in `s` (a reused buffer).
 // Index loops mirror the RK4 stage formulas over several parallel vectors.
 #[allow(clippy::needless_range_loop)]
-fn rk4(sc: &mut CombatScratch, lethality: &[f64], dt: f64, substeps: u32) -> Vec<f64> {
+fn rk4(
+    sc: &mut CombatScratch,
+    lethality: &[f64],
+    dt: f64,
+    substeps: u32,
+    mut s: Vec<f64>,
+) -> Vec<f64> {
     let n = sc.s0.len();
     let h = dt / substeps as f64;
-    let mut s = sc.s0.clone();
+    s.clear();
+    s.extend_from_slice(&sc.s0);
     sc.rate.resize(n, 0.0);
     for kv in sc.k.iter_mut() {
         kv.resize(n, 0.0);
@@ -235,7 +246,7 @@ mod tests {
         let w = (alpha * beta).sqrt();
         for tick in 1..=20 {
             sc.s0 = s.clone();
-            s = rk4(&mut sc, &leth, dt, 4);
+            s = rk4(&mut sc, &leth, dt, 4, Vec::new());
             let t = tick as f64 * dt;
             // dA/dt = −β B, dB/dt = −α A.
             let a = a0 * (w * t).cosh() - (beta / alpha).sqrt() * b0 * (w * t).sinh();
