@@ -93,6 +93,9 @@ pub struct FrictionState {
     manning: Vec<(u32, u32, f64)>,
     /// The same, by segment.
     manning_sorted: Vec<(u32, u32, f64)>,
+    /// (force, side, position) of the second faction's forces manning the
+    /// segment at hand.
+    facing: Vec<(u32, f64, Vec2)>,
     counts: Vec<u32>,
     /// Memo of the size factor, `x^γ` (many contacts share strengths).
     size_factor: Memo,
@@ -608,17 +611,24 @@ fn find_contacts(
             let seg = &th.scenario.segments[s as usize];
             let [la, lb] = th.scenario.contact_lines[seg.line].between;
             if let Some(slot) = active(la, lb) {
+                // The second faction's forces on this segment, once.
+                st.facing.clear();
+                st.facing.extend(
+                    manning[k..end]
+                        .iter()
+                        .filter(|y| rows[y.1 as usize].faction == lb)
+                        .map(|y| (y.1, y.2, rows[y.1 as usize].pos)),
+                );
                 for x in &manning[k..end] {
                     let rx = &rows[x.1 as usize];
                     if rx.faction != la {
                         continue;
                     }
-                    for y in &manning[k..end] {
-                        let ry = &rows[y.1 as usize];
+                    for &(y, side, pos) in &st.facing {
                         // Facing each other: on opposite sides (or on the line).
-                        if ry.faction == lb && x.2 * y.2 <= 0.0 {
-                            let d = rx.pos.distance(ry.pos);
-                            st.raw.push(RawContact::new(slot, x.1, y.1, d, Some(s)));
+                        if x.2 * side <= 0.0 {
+                            let d = rx.pos.distance(pos);
+                            st.raw.push(RawContact::new(slot, x.1, y, d, Some(s)));
                         }
                     }
                 }
