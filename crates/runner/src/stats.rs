@@ -8,15 +8,17 @@
 //! derived from them are bit-identical.
 //!
 //! None of the sums can overflow. Per run, a count is at most
-//! [`MAX_INCIDENTS_PER_RUN`](frontline_sim::metrics::MAX_INCIDENTS_PER_RUN) = 10⁹, and casualties and revenue are at most
+//! [`MAX_INCIDENTS_PER_RUN`] = 10⁹, and casualties and revenue are at most
 //! `LIMITS.total_strength` and `LIMITS.total_output` = 10¹¹ units, that is
 //! 10¹⁴ in fixed point; the runner accepts at most
 //! [`MAX_RUNS`](crate::run::MAX_RUNS) = 10⁹ runs, also when merging shards.
 //! So a sum of squares stays below 10²⁸ · 10⁹ = 10³⁷ < 2¹²⁸ ≈ 3.4 · 10³⁸, and a
 //! sum of counts below 10¹⁸ < 2⁶⁴ (the test `the_proven_bounds_fit` checks
-//! these numbers).
+//! these numbers). Statistics read from a partial file are held to the same
+//! per-run bounds by [`Stats::check_counts`] before they are merged.
 
-use frontline_sim::metrics::Outcome;
+use frontline_sim::metrics::{MAX_INCIDENTS_PER_RUN, Outcome};
+use frontline_sim::scenario::LIMITS;
 use frontline_sim::theatre::Theatre;
 use serde::{Deserialize, Serialize};
 
@@ -325,6 +327,41 @@ impl Stats {
                 n,
             )?;
         }
+        // The sums stay within what `n` runs can produce, so that merging
+        // them keeps the proven range (module docs).
+        let incidents = MAX_INCIDENTS_PER_RUN as u128;
+        let fixed = (LIMITS.total_strength.max(LIMITS.total_output) * FIXED) as u128;
+        let within = |what: String, m: &Moments, x_max: u128| {
+            let (sum, sum_sq) = (m.sum.unsigned_abs(), m.sum_sq);
+            if sum <= n as u128 * x_max && sum_sq <= n as u128 * x_max * x_max {
+                Ok(())
+            } else {
+                Err(format!("{what}: sums beyond what {n} runs can give"))
+            }
+        };
+        for (i, p) in self.pairs.iter().enumerate() {
+            for (what, m) in [
+                ("incidents", &p.incidents),
+                ("clashes", &p.clashes),
+                ("engagements", &p.engagements),
+            ] {
+                within(format!("pair #{}: {what}", i + 1), m, incidents)?;
+            }
+        }
+        for (f, (c, r)) in self.casualties.iter().zip(&self.revenue).enumerate() {
+            within(format!("faction #{}: casualties", f + 1), c, fixed)?;
+            within(format!("faction #{}: revenue", f + 1), r, fixed)?;
+        }
+        for places in [&self.segments, &self.sites, &self.zones] {
+            for s in places.iter() {
+                let most = n as u128 * incidents;
+                if s.incidents as u128 > most || s.clashes as u128 > most {
+                    return Err(format!(
+                        "a place counts more incidents than {n} runs can give"
+                    ));
+                }
+            }
+        }
         Ok(())
     }
 }
@@ -345,8 +382,6 @@ pub fn bin_hours(horizon_hours: f64) -> u32 {
 mod tests {
     use super::*;
     use crate::run::MAX_RUNS;
-    use frontline_sim::metrics::MAX_INCIDENTS_PER_RUN;
-    use frontline_sim::scenario::LIMITS;
 
     #[test]
     fn the_proven_bounds_fit() {

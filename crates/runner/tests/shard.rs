@@ -143,7 +143,7 @@ fn tampered_partials_are_refused() {
     let original: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(p("part-1.json")).unwrap()).unwrap();
     type Edit = fn(&mut serde_json::Value);
-    let cases: [(&str, Edit); 5] = [
+    let cases: [(&str, Edit); 6] = [
         ("is not a valid shard", |v| v["shard"]["index"] = 7.into()),
         // Merged alone, so that it is not refused for differing from part 0.
         ("at most 1000000000 are supported", |v| {
@@ -154,6 +154,9 @@ fn tampered_partials_are_refused() {
         }),
         ("more than the", |v| {
             v["statistics"]["pairs"][0]["runs_clash"] = 1000.into()
+        }),
+        ("sums beyond what", |v| {
+            v["statistics"]["pairs"][0]["incidents"]["sum"] = i64::MAX.into();
         }),
         ("do not add up", |v| {
             let row = &mut v["statistics"]["site_owner_end"][0][0];
