@@ -80,22 +80,37 @@ pub struct PairClock {
 pub struct FrictionState {
     /// One clock per tracked pair.
     pub clocks: Vec<PairClock>,
+    /// The contacts of this tick, in (pair slot, force i, force j) order.
     contacts: Vec<Contact>,
+    /// For each contact, the sum of the hazards of its pair's contacts up
+    /// to and including it.
+    cumulative: Vec<f64>,
+    /// The contacts of pair slot `s` are `bounds[s]..bounds[s + 1]`.
+    bounds: Vec<u32>,
+    /// The hazard modifier of each pair's first contact (its surge of first
+    /// contact is scaled by it).
+    first_modifier: Vec<f64>,
     /// Proximity contacts, in order.
     near: Vec<RawContact>,
-    /// Line contacts as found (a pair may be found more than once), and
-    /// ordered.
-    raw: Vec<RawContact>,
-    raw_sorted: Vec<RawContact>,
-    /// (segment, force, side) for every force manning a segment, by force;
-    /// the side is the sign of the cross product of the segment with the
-    /// force's offset.
+    /// Line contacts, in order, one per force pair (its lowest segment).
+    lines: Vec<RawContact>,
+    /// The pair slot of each contact line, `u32::MAX` if its pair has no
+    /// friction now.
+    line_slot: Vec<u32>,
+    /// (segment, force, side) for every force manning a segment of a line
+    /// with friction, by force; the side is the sign of the cross product
+    /// of the segment with the force's offset.
     manning: Vec<(u32, u32, f64)>,
-    /// The same, by segment.
-    manning_sorted: Vec<(u32, u32, f64)>,
-    /// (force, side, position) of the second faction's forces manning the
-    /// segment at hand.
-    facing: Vec<(u32, f64, Vec2)>,
+    /// The same in (pair slot, force) order, when lines of several pairs
+    /// are manned.
+    manning_by_slot: Vec<(u32, u32, f64)>,
+    /// The same by segment (force order within a segment); the segment
+    /// `s`'s entries end at `segment_ends[s]`.
+    manning_by_segment: Vec<(u32, u32, f64)>,
+    segment_ends: Vec<u32>,
+    /// (force, segment, separation) of the opposite forces facing the force
+    /// at hand across the segments it mans.
+    facing: Vec<(u32, u32, f64)>,
     counts: Vec<u32>,
     /// Memo of the size factor, `x^γ` (many contacts share strengths).
     size_factor: Memo,
@@ -194,33 +209,12 @@ impl RawContact {
     }
 }
 
+/// A contact of this tick, as kept to place incidents.
 #[derive(Debug, Clone, Copy)]
 struct Contact {
-    slot: u32,
     i: u32,
     j: u32,
-    dist: f64,
     segment: Option<u32>,
-    hazard: f64,
-    /// σ(stance)·(1 − w e)·τ·ζ: the hazard's non-geometric factors.
-    modifier: f64,
-    /// Σ of the hazards of the pair's contacts up to and including this one.
-    cumulative: f64,
-}
-
-impl Contact {
-    fn from_raw(c: &RawContact) -> Self {
-        Self {
-            slot: c.slot,
-            i: c.i(),
-            j: (c.key & 0x3_ffff) as u32,
-            dist: c.dist,
-            segment: c.segment(),
-            hazard: 0.0,
-            modifier: 0.0,
-            cumulative: 0.0,
-        }
-    }
 }
 
 /// The hazard multiplier of a stance.
@@ -323,52 +317,12 @@ pub fn resolve_friction(
     let th: &Theatre = &theatre;
     let p = &th.scenario.params.friction;
     let st = &mut *state;
-    find_contacts(th, &table, &near, &relations, st);
     let t0 = clock.hours();
+    find_contacts(th, &table, &near, &relations, st);
+    hazards(th, &table, &relations, &competition, t0, st);
     let dt = clock.dt_hours;
     let beta = 1.0 / p.excitation_decay_hours;
     let mut changed = false;
-
-    // Hazards of the contacts, and their cumulative sums per pair.
-    let (mut run_slot, mut run_sum) = (u32::MAX, 0.0f64);
-    for c in st.contacts.iter_mut() {
-        let (ri, rj) = (&table.rows[c.i as usize], &table.rows[c.j as usize]);
-        let (a, b) = (ri.faction, rj.faction);
-        let mid = (ri.pos + rj.pos) * 0.5;
-        let size = st.size_factor.get(
-            ri.strength * rj.strength / (p.reference_strength * p.reference_strength),
-            p.size_exponent,
-            f64::powf,
-        );
-        let comp = match (ri.objective_site, rj.objective_site) {
-            (Some(x), Some(y))
-                if x == y
-                    && competition
-                        .contests
-                        .binary_search(&(x, sorted(a.0, b.0)))
-                        .is_ok() =>
-            {
-                p.competition_factor * th.scenario.sites[x as usize].value
-            }
-            _ => 0.0,
-        };
-        c.modifier = stance_hazard(p, relations.stance(a, b))
-            * (1.0 - p.deconfliction_hazard_weight * relations.deconfliction(a, b))
-            * relations.truce_factor(a, b, t0, mid)
-            * zone_factor(th, mid);
-        c.hazard = p.base_hazard_per_hour
-            * st.proximity_factor
-                .get(c.dist, p.proximity_scale_km, |d, d0| (-d / d0).exp())
-            * size
-            * c.modifier
-            * (1.0 + comp);
-        // Running sum within the pair (contacts come pair by pair).
-        if c.slot != run_slot {
-            (run_slot, run_sum) = (c.slot, 0.0);
-        }
-        run_sum += c.hazard;
-        c.cumulative = run_sum;
-    }
 
     // Pair by pair, in slot order. Over a whole tick the decay and the
     // integral of the excitation kernel are the same for every pair: they
@@ -383,14 +337,12 @@ pub fn resolve_friction(
             integrated(mu, h, beta, u)
         }
     };
-    let mut start = 0;
     for slot in 0..th.pairs.len() {
-        let end = start + st.contacts[start..].partition_point(|c| c.slot as usize == slot);
+        let (start, end) = (st.bounds[slot] as usize, st.bounds[slot + 1] as usize);
         let (fa, fb) = th.pairs[slot];
         let clock_p = &mut st.clocks[slot];
         if start == end || !relations.stance(fa, fb).has_friction() {
             clock_p.excitation *= decay;
-            start = end;
             continue;
         }
         if !clock_p.met {
@@ -398,10 +350,11 @@ pub fn resolve_friction(
             // deconfliction, truce and zone factors as the hazard of the
             // pair's first contact.
             clock_p.met = true;
-            clock_p.excitation += p.first_contact_surge * beta * st.contacts[start].modifier;
+            clock_p.excitation += p.first_contact_surge * beta * st.first_modifier[slot];
         }
         let contacts = &st.contacts[start..end];
-        let mu = contacts[contacts.len() - 1].cumulative;
+        let cumulative = &st.cumulative[start..end];
+        let mu = cumulative[cumulative.len() - 1];
         let prng = rng.pair(slot, th.pair_streams[slot]);
         let mut tau = 0.0;
         let mut h = clock_p.excitation;
@@ -430,7 +383,7 @@ pub fn resolve_friction(
             clock_p.remaining = unit_exponential(prng);
             // Where: a contact chosen ∝ hazard (the first if all are zero).
             let pick = prng.random::<f64>() * mu;
-            let k = contacts.partition_point(|c| c.cumulative <= pick);
+            let k = cumulative.partition_point(|&c| c <= pick);
             let c = contacts.get(k).filter(|_| mu > 0.0).unwrap_or(&contacts[0]);
             let severity = escalate(prng, escalation_probabilities(th, &relations, fa, fb));
             let at = (table.rows[c.i as usize].pos + table.rows[c.j as usize].pos) * 0.5;
@@ -466,7 +419,6 @@ pub fn resolve_friction(
             }
         }
         clock_p.excitation = h;
-        start = end;
     }
 
     changed |= incursions(
@@ -523,9 +475,9 @@ fn zone_factor(th: &Theatre, x: Vec2) -> f64 {
         .fold(1.0, f64::min)
 }
 
-/// Builds the sorted, de-duplicated contact list for this tick: one entry
-/// per force pair, in (pair slot, force i, force j) order, at the pair's
-/// straight distance, with the lowest segment of its line contacts if any.
+/// Finds this tick's contacts: the proximity contacts (`st.near`) and the
+/// line contacts (`st.lines`), each in (pair slot, force i, force j) order
+/// with `i < j`, a line contact once per force pair, with its lowest segment.
 fn find_contacts(
     th: &Theatre,
     table: &ForceTable,
@@ -533,16 +485,12 @@ fn find_contacts(
     relations: &RelationMatrix,
     st: &mut FrictionState,
 ) {
-    st.contacts.clear();
-    st.raw.clear();
+    st.near.clear();
+    st.lines.clear();
     if th.pairs.is_empty() {
         return;
     }
     let rows = &table.rows;
-    let active = |a: FactionId, b: FactionId| -> Option<u32> {
-        let slot = th.slot(a, b)?;
-        relations.stance(a, b).has_friction().then_some(slot as u32)
-    };
     // Factions with at least one active friction pair: only their forces look.
     let nf = th.n_factions();
     st.involved.clear();
@@ -556,7 +504,6 @@ fn find_contacts(
     // Proximity: each force looks out to its own sensor range, and a pair
     // is in contact when either sees the other: within the larger range.
     // The candidate pairs come in contact order already.
-    st.near.clear();
     for &(key, i, j) in near.friction_pairs() {
         let (ri, rj) = (&rows[i as usize], &rows[j as usize]);
         if !ri.alive() || !rj.alive() || !relations.stance(ri.faction, rj.faction).has_friction() {
@@ -573,98 +520,144 @@ fn find_contacts(
             });
         }
     }
-    // Contact lines: which forces man which segment (within the buffer),
-    // found force by force, then grouped by segment (a stable counting
-    // sort, so force order within a segment).
     if !th.scenario.segments.is_empty() {
-        st.manning.clear();
-        for (i, r) in rows.iter().enumerate() {
-            if !r.alive() || !st.involved[r.faction.index()] {
+        line_contacts(th, table, near, relations, st);
+    }
+}
+
+/// The line contacts of this tick into `st.lines`, in contact order.
+fn line_contacts(
+    th: &Theatre,
+    table: &ForceTable,
+    near: &Neighbours,
+    relations: &RelationMatrix,
+    st: &mut FrictionState,
+) {
+    let rows = &table.rows;
+    let segments = &th.scenario.segments;
+    let lines = &th.scenario.contact_lines;
+    st.line_slot.clear();
+    st.line_slot.extend(lines.iter().map(|l| {
+        let [a, b] = l.between;
+        th.slot(a, b)
+            .filter(|_| relations.stance(a, b).has_friction())
+            .map_or(u32::MAX, |s| s as u32)
+    }));
+    let line_slot = &st.line_slot;
+    let slot_of = |s: u32| line_slot[segments[s as usize].line];
+    // Which forces man which segment (within the buffer), force by force.
+    st.manning.clear();
+    let (mut first_slot, mut several_slots) = (None, false);
+    for (i, r) in rows.iter().enumerate() {
+        if !r.alive() || !st.involved[r.faction.index()] {
+            continue;
+        }
+        for &s in near.segments_near(i as u32) {
+            let seg = &segments[s as usize];
+            let line = &lines[seg.line];
+            let slot = line_slot[seg.line];
+            if slot == u32::MAX || !line.between.contains(&r.faction) {
                 continue;
             }
-            for &s in near.segments_near(i as u32) {
-                let seg = &th.scenario.segments[s as usize];
-                let line = &th.scenario.contact_lines[seg.line];
-                if !line.between.contains(&r.faction) {
-                    continue;
-                }
-                let (d, _) = point_segment_distance(r.pos, seg.a, seg.b);
-                if d <= line.buffer_km {
-                    let side = (seg.b - seg.a).cross(r.pos - seg.a);
-                    st.manning.push((s, i as u32, side));
-                }
+            let (d, _) = point_segment_distance(r.pos, seg.a, seg.b);
+            if d <= line.buffer_km {
+                let side = (seg.b - seg.a).cross(r.pos - seg.a);
+                st.manning.push((s, i as u32, side));
+                several_slots |= first_slot.is_some_and(|f| f != slot);
+                first_slot = Some(slot);
             }
         }
-        let segments = th.scenario.segments.len();
+    }
+    // By segment, in force order within each (a stable counting sort).
+    counting_sort(
+        &st.manning,
+        &mut st.manning_by_segment,
+        &mut st.counts,
+        segments.len(),
+        |m| m.0 as usize,
+    );
+    st.segment_ends.clear();
+    st.segment_ends
+        .extend_from_slice(&st.counts[..segments.len()]);
+    // Force by force within each pair slot: contacts come out in order.
+    let by_force = if several_slots {
         counting_sort(
             &st.manning,
-            &mut st.manning_sorted,
+            &mut st.manning_by_slot,
             &mut st.counts,
-            segments,
-            |m| m.0 as usize,
+            th.pairs.len(),
+            |m| slot_of(m.0) as usize,
         );
-        let manning = &st.manning_sorted;
-        let mut k = 0;
-        while k < manning.len() {
-            let s = manning[k].0;
-            let end = k + manning[k..].iter().take_while(|m| m.0 == s).count();
-            let seg = &th.scenario.segments[s as usize];
-            let [la, lb] = th.scenario.contact_lines[seg.line].between;
-            if let Some(slot) = active(la, lb) {
-                // The second faction's forces on this segment, once.
-                st.facing.clear();
-                st.facing.extend(
-                    manning[k..end]
-                        .iter()
-                        .filter(|y| rows[y.1 as usize].faction == lb)
-                        .map(|y| (y.1, y.2, rows[y.1 as usize].pos)),
-                );
-                for x in &manning[k..end] {
-                    let rx = &rows[x.1 as usize];
-                    if rx.faction != la {
-                        continue;
-                    }
-                    for &(y, side, pos) in &st.facing {
-                        // Facing each other: on opposite sides (or on the line).
-                        if x.2 * side <= 0.0 {
-                            let d = rx.pos.distance(pos);
-                            st.raw.push(RawContact::new(slot, x.1, y, d, Some(s)));
-                        }
-                    }
+        &st.manning_by_slot
+    } else {
+        &st.manning
+    };
+    let by_segment = &st.manning_by_segment;
+    let ends = &st.segment_ends;
+    let mut k = 0;
+    while k < by_force.len() {
+        let (s0, x, _) = by_force[k];
+        let slot = slot_of(s0);
+        let end = k + by_force[k..]
+            .iter()
+            .take_while(|m| m.1 == x && slot_of(m.0) == slot)
+            .count();
+        let rx = &rows[x as usize];
+        // The forces of the other faction facing x across a segment both
+        // man (on opposite sides, or on the line), above x in index order.
+        st.facing.clear();
+        for &(s, _, side_x) in &by_force[k..end] {
+            let from = if s == 0 {
+                0
+            } else {
+                ends[s as usize - 1] as usize
+            };
+            let manned = &by_segment[from..ends[s as usize] as usize];
+            let above = manned.partition_point(|m| m.1 <= x);
+            for &(_, y, side_y) in &manned[above..] {
+                let ry = &rows[y as usize];
+                if ry.faction != rx.faction && side_x * side_y <= 0.0 {
+                    st.facing.push((y, s, rx.pos.distance(ry.pos)));
                 }
             }
-            k = end;
         }
+        if end - k > 1 {
+            st.facing.sort_unstable_by_key(|f| (f.0, f.1));
+        }
+        let mut last = None;
+        for &(y, s, d) in &st.facing {
+            if last != Some(y) {
+                st.lines.push(RawContact::new(slot, x, y, d, Some(s)));
+                last = Some(y);
+            }
+        }
+        k = end;
     }
-    // The line contacts into contact order: pair slot, force pair,
-    // separation, segment (none first; the separation is non-negative, so
-    // its bits order like its value). With many contacts, a stable counting
-    // sort on (slot, force i) and small sorts within each group; with few,
-    // one sort.
-    let n = rows.len();
-    let groups = th.pairs.len() * n;
+}
+
+/// Merges the proximity and line contacts into this tick's contacts (one
+/// per force pair: the proximity contact if any, with the lowest segment of
+/// its line contacts), and computes their hazards and cumulative sums.
+fn hazards(
+    th: &Theatre,
+    table: &ForceTable,
+    relations: &RelationMatrix,
+    competition: &crate::site::Competition,
+    t0: f64,
+    st: &mut FrictionState,
+) {
+    let p = &th.scenario.params.friction;
+    let rows = &table.rows;
+    st.contacts.clear();
+    st.cumulative.clear();
+    st.bounds.clear();
+    st.bounds.resize(th.pairs.len() + 1, 0);
+    st.first_modifier.clear();
+    st.first_modifier.resize(th.pairs.len(), 0.0);
     let order = |c: &RawContact| (c.key, c.dist.to_bits(), c.segment);
-    if groups <= 4 * st.raw.len() {
-        counting_sort(&st.raw, &mut st.raw_sorted, &mut st.counts, groups, |c| {
-            c.slot as usize * n + c.i() as usize
-        });
-        let sorted = &mut st.raw_sorted;
-        let mut k = 0;
-        while k < sorted.len() {
-            let g = sorted[k].key >> 18;
-            let end = k + sorted[k..].iter().take_while(|c| c.key >> 18 == g).count();
-            sorted[k..end].sort_unstable_by_key(order);
-            k = end;
-        }
-    } else {
-        st.raw_sorted.clear();
-        st.raw_sorted.extend_from_slice(&st.raw);
-        st.raw_sorted.sort_unstable_by_key(order);
-    }
-    // Merge with the proximity contacts and keep one entry per force pair:
-    // the smallest separation, and the lowest segment of its line contacts.
+    let (mut a, mut b) = (st.near.iter().peekable(), st.lines.iter().peekable());
     let mut last: Option<u64> = None;
-    let (mut a, mut b) = (st.near.iter().peekable(), st.raw_sorted.iter().peekable());
+    let (mut run_slot, mut run_sum) = (u32::MAX, 0.0f64);
     while let Some(c) = match (a.peek(), b.peek()) {
         (Some(x), Some(y)) if order(y) < order(x) => b.next(),
         (Some(_), _) => a.next(),
@@ -675,15 +668,61 @@ fn find_contacts(
             if kept.segment.is_none() {
                 kept.segment = c.segment();
             }
-        } else {
-            st.contacts.push(Contact::from_raw(c));
-            last = Some(c.key);
+            continue;
         }
+        last = Some(c.key);
+        let (i, j) = (c.i(), (c.key & 0x3_ffff) as u32);
+        let (ri, rj) = (&rows[i as usize], &rows[j as usize]);
+        let (fa, fb) = (ri.faction, rj.faction);
+        let mid = (ri.pos + rj.pos) * 0.5;
+        let size = st.size_factor.get(
+            ri.strength * rj.strength / (p.reference_strength * p.reference_strength),
+            p.size_exponent,
+            f64::powf,
+        );
+        let comp = match (ri.objective_site, rj.objective_site) {
+            (Some(x), Some(y))
+                if x == y
+                    && competition
+                        .contests
+                        .binary_search(&(x, sorted(fa.0, fb.0)))
+                        .is_ok() =>
+            {
+                p.competition_factor * th.scenario.sites[x as usize].value
+            }
+            _ => 0.0,
+        };
+        let modifier = stance_hazard(p, relations.stance(fa, fb))
+            * (1.0 - p.deconfliction_hazard_weight * relations.deconfliction(fa, fb))
+            * relations.truce_factor(fa, fb, t0, mid)
+            * zone_factor(th, mid);
+        let hazard = p.base_hazard_per_hour
+            * st.proximity_factor
+                .get(c.dist, p.proximity_scale_km, |d, d0| (-d / d0).exp())
+            * size
+            * modifier
+            * (1.0 + comp);
+        // Running sum within the pair (contacts come pair by pair).
+        if c.slot != run_slot {
+            (run_slot, run_sum) = (c.slot, 0.0);
+            st.first_modifier[c.slot as usize] = modifier;
+        }
+        run_sum += hazard;
+        st.cumulative.push(run_sum);
+        st.contacts.push(Contact {
+            i,
+            j,
+            segment: c.segment(),
+        });
+        st.bounds[c.slot as usize + 1] += 1;
+    }
+    for s in 0..th.pairs.len() {
+        st.bounds[s + 1] += st.bounds[s];
     }
 }
 
 /// A stable counting sort of `items` into `out` by a key below `keys`;
-/// `counts` is scratch.
+/// afterwards `counts[k]` is the end in `out` of the items of key `k`.
 fn counting_sort<T: Copy>(
     items: &[T],
     out: &mut Vec<T>,
@@ -692,11 +731,11 @@ fn counting_sort<T: Copy>(
     key: impl Fn(&T) -> usize,
 ) {
     out.clear();
+    counts.clear();
+    counts.resize(keys + 1, 0);
     let Some(&first) = items.first() else {
         return;
     };
-    counts.clear();
-    counts.resize(keys + 1, 0);
     for it in items {
         counts[key(it) + 1] += 1;
     }
