@@ -49,7 +49,7 @@ use rand_distr::{Distribution, Poisson};
 
 use crate::combat::sync_strengths;
 use crate::events::sorted;
-use crate::force::{ForceTable, StrengthQuery};
+use crate::force::{ForceRow, ForceTable, StrengthQuery};
 use crate::geo::{Vec2, point_segment_distance};
 use crate::metrics::{Clock, LogEvent, Metrics, Severity};
 use crate::neighbours::Neighbours;
@@ -57,6 +57,7 @@ use crate::params::FrictionParams;
 use crate::relation::RelationMatrix;
 use crate::rng::{ChaChaStreams, unit_exponential};
 use crate::scenario::{FactionId, Stance, ZoneRule};
+use crate::site::Competition;
 use crate::theatre::{Theatre, TheatreRes};
 
 /// At most this many incidents of one pair are resolved in one tick; the
@@ -80,20 +81,10 @@ pub struct PairClock {
 pub struct FrictionState {
     /// One clock per tracked pair.
     pub clocks: Vec<PairClock>,
-    /// The contacts of this tick, in (pair slot, force i, force j) order.
-    contacts: Vec<Contact>,
-    /// For each contact, the sum of the hazards of its pair's contacts up
-    /// to and including it.
-    cumulative: Vec<f64>,
-    /// The contacts of pair slot `s` are `bounds[s]..bounds[s + 1]`.
-    bounds: Vec<u32>,
-    /// The hazard modifier of each pair's first contact (its surge of first
-    /// contact is scaled by it).
-    first_modifier: Vec<f64>,
+    /// The contacts of this tick and their hazards.
+    list: ContactList,
     /// Proximity contacts, in order.
     near: Vec<RawContact>,
-    /// Line contacts, in order, one per force pair (its lowest segment).
-    lines: Vec<RawContact>,
     /// The pair slot of each contact line, `u32::MAX` if its pair has no
     /// friction now.
     line_slot: Vec<u32>,
@@ -112,11 +103,6 @@ pub struct FrictionState {
     /// at hand across the segments it mans.
     facing: Vec<(u32, u32, f64)>,
     counts: Vec<u32>,
-    /// Memo of the size factor, `x^γ` (many contacts share strengths).
-    size_factor: Memo,
-    /// Memo of the proximity factor, `e^{−d/d0}` (forces that do not move
-    /// keep their separations).
-    proximity_factor: Memo,
     involved: Vec<bool>,
     /// Forces inside the zone at hand (incursions).
     inside: Vec<u32>,
@@ -125,27 +111,38 @@ pub struct FrictionState {
 impl FrictionState {
     /// Fresh clocks for `pairs` tracked pairs.
     pub fn new(pairs: usize) -> Self {
-        Self {
-            clocks: vec![
-                PairClock {
-                    remaining: f64::NAN,
-                    excitation: 0.0,
-                    met: false,
-                };
-                pairs
-            ],
-            ..Default::default()
-        }
+        let mut state = Self::default();
+        state.reset(pairs);
+        state
+    }
+
+    /// Fresh clocks for `pairs` tracked pairs, for a new run. Everything
+    /// else is rebuilt every tick; the buffers and memos are kept (a memo
+    /// holds values of a function, the same in every run).
+    pub fn reset(&mut self, pairs: usize) {
+        self.clocks.clear();
+        self.clocks.resize(
+            pairs,
+            PairClock {
+                remaining: f64::NAN,
+                excitation: 0.0,
+                met: false,
+            },
+        );
     }
 }
 
+/// Slots of a [`Memo`]: enough that the strength products of a large
+/// theatre's contacts, which spread as clashes wear forces down, mostly hit.
+const MEMO_SLOTS: usize = 4096;
+
 /// A direct-mapped memo of `f(x, a)` for one parameter `a`: the same
 /// function of the same input gives the same bits, without computing `f`
-/// again for an input seen recently (256 slots keyed by the bits of `x`).
+/// again for an input seen recently (4,096 slots keyed by the bits of `x`).
 #[derive(Debug, Clone)]
 struct Memo {
     param: f64,
-    slots: Box<[(u64, f64); 256]>,
+    slots: Box<[(u64, f64); MEMO_SLOTS]>,
 }
 
 impl Default for Memo {
@@ -153,26 +150,31 @@ impl Default for Memo {
         Self {
             param: f64::NAN,
             // No key matches until stored (a NaN input is never looked up).
-            slots: Box::new([(f64::NAN.to_bits(), f64::NAN); 256]),
+            slots: Box::new([(f64::NAN.to_bits(), f64::NAN); MEMO_SLOTS]),
         }
     }
 }
 
 impl Memo {
-    fn get(&mut self, x: f64, param: f64, f: impl Fn(f64, f64) -> f64) -> f64 {
+    /// Forgets every value if the parameter is not `param`.
+    fn set_param(&mut self, param: f64) {
         if param.to_bits() != self.param.to_bits() {
             *self = Self {
                 param,
                 ..Default::default()
             };
         }
+    }
+
+    /// `f(x, param)`, for the parameter last set.
+    fn get(&mut self, x: f64, f: impl Fn(f64, f64) -> f64) -> f64 {
         let bits = x.to_bits();
-        let at = ((bits ^ (bits >> 29) ^ (bits >> 47)) & 255) as usize;
+        let at = ((bits ^ (bits >> 29) ^ (bits >> 47)) as usize) % MEMO_SLOTS;
         let slot = &mut self.slots[at];
         if slot.0 == bits && !x.is_nan() {
             return slot.1;
         }
-        let v = f(x, param);
+        let v = f(x, self.param);
         *slot = (bits, v);
         v
     }
@@ -311,15 +313,24 @@ pub fn resolve_friction(
     mut state: ResMut<FrictionState>,
     mut rng: ResMut<ChaChaStreams>,
     mut metrics: ResMut<Metrics>,
-    competition: Res<crate::site::Competition>,
+    competition: Res<Competition>,
     forces: StrengthQuery,
 ) {
     let th: &Theatre = &theatre;
     let p = &th.scenario.params.friction;
     let st = &mut *state;
     let t0 = clock.hours();
-    find_contacts(th, &table, &near, &relations, st);
-    hazards(th, &table, &relations, &competition, t0, st);
+    find_contacts(
+        &Tick {
+            th,
+            rows: &table.rows,
+            relations: &relations,
+            competition: &competition,
+            t0,
+        },
+        &near,
+        st,
+    );
     let dt = clock.dt_hours;
     let beta = 1.0 / p.excitation_decay_hours;
     let mut changed = false;
@@ -338,7 +349,8 @@ pub fn resolve_friction(
         }
     };
     for slot in 0..th.pairs.len() {
-        let (start, end) = (st.bounds[slot] as usize, st.bounds[slot + 1] as usize);
+        let list = &st.list;
+        let (start, end) = (list.bounds[slot] as usize, list.bounds[slot + 1] as usize);
         let (fa, fb) = th.pairs[slot];
         let clock_p = &mut st.clocks[slot];
         if start == end || !relations.stance(fa, fb).has_friction() {
@@ -350,10 +362,10 @@ pub fn resolve_friction(
             // deconfliction, truce and zone factors as the hazard of the
             // pair's first contact.
             clock_p.met = true;
-            clock_p.excitation += p.first_contact_surge * beta * st.first_modifier[slot];
+            clock_p.excitation += p.first_contact_surge * beta * list.first_modifier[slot];
         }
-        let contacts = &st.contacts[start..end];
-        let cumulative = &st.cumulative[start..end];
+        let contacts = &list.contacts[start..end];
+        let cumulative = &list.cumulative[start..end];
         let mu = cumulative[cumulative.len() - 1];
         let prng = rng.pair(slot, th.pair_streams[slot]);
         let mut tau = 0.0;
@@ -475,28 +487,165 @@ fn zone_factor(th: &Theatre, x: Vec2) -> f64 {
         .fold(1.0, f64::min)
 }
 
-/// Finds this tick's contacts: the proximity contacts (`st.near`) and the
-/// line contacts (`st.lines`), each in (pair slot, force i, force j) order
-/// with `i < j`, a line contact once per force pair, with its lowest segment.
-fn find_contacts(
-    th: &Theatre,
-    table: &ForceTable,
-    near: &Neighbours,
-    relations: &RelationMatrix,
-    st: &mut FrictionState,
-) {
+/// What the contacts of a tick are found from.
+struct Tick<'a> {
+    th: &'a Theatre,
+    rows: &'a [ForceRow],
+    relations: &'a RelationMatrix,
+    competition: &'a Competition,
+    t0: f64,
+}
+
+/// The contacts of a tick, in (pair slot, force i, force j) order, one per
+/// force pair, with their hazards summed pair by pair.
+#[derive(Debug, Clone, Default)]
+struct ContactList {
+    contacts: Vec<Contact>,
+    /// For each contact, the sum of the hazards of its pair's contacts up
+    /// to and including it.
+    cumulative: Vec<f64>,
+    /// The contacts of pair slot `s` are `bounds[s]..bounds[s + 1]`.
+    bounds: Vec<u32>,
+    /// The hazard modifier of each pair's first contact (its surge of first
+    /// contact is scaled by it).
+    first_modifier: Vec<f64>,
+    /// σ(stance)·(1 − w e) of each pair slot, this tick.
+    pair_factor: Vec<f64>,
+    /// Whether each pair slot has truces (else τ = 1).
+    pair_truces: Vec<bool>,
+    /// Whether the theatre has deconfliction zones (else ζ = 1).
+    zones: bool,
+    /// Memo of the size factor, `x^γ` (many contacts share strengths).
+    size_factor: Memo,
+    /// Memo of the proximity factor, `e^{−d/d0}` (forces that do not move
+    /// keep their separations).
+    proximity_factor: Memo,
+    last: Option<u64>,
+    run_slot: u32,
+    run_sum: f64,
+}
+
+/// The order in which contacts are merged: pair slot, force pair,
+/// separation, segment (none first; the separation is non-negative, so its
+/// bits order like its value).
+fn merge_order(c: &RawContact) -> (u64, u64, u32) {
+    (c.key, c.dist.to_bits(), c.segment)
+}
+
+impl ContactList {
+    fn begin(&mut self, t: &Tick) {
+        let (th, p) = (t.th, &t.th.scenario.params.friction);
+        let pairs = th.pairs.len();
+        self.contacts.clear();
+        self.cumulative.clear();
+        self.bounds.clear();
+        self.bounds.resize(pairs + 1, 0);
+        self.first_modifier.clear();
+        self.first_modifier.resize(pairs, 0.0);
+        self.pair_factor.clear();
+        self.pair_truces.clear();
+        for &(a, b) in &th.pairs {
+            self.pair_factor.push(
+                stance_hazard(p, t.relations.stance(a, b))
+                    * (1.0 - p.deconfliction_hazard_weight * t.relations.deconfliction(a, b)),
+            );
+            self.pair_truces.push(t.relations.has_truces(a, b));
+        }
+        self.zones = th
+            .scenario
+            .zones
+            .iter()
+            .any(|z| z.rule == ZoneRule::Deconfliction);
+        self.size_factor.set_param(p.size_exponent);
+        self.proximity_factor.set_param(p.proximity_scale_km);
+        self.last = None;
+        self.run_slot = u32::MAX;
+    }
+
+    /// Takes the next contact found, in merge order: a new force pair gets
+    /// its hazard; the same pair again can only add the segment.
+    fn push(&mut self, c: &RawContact, t: &Tick) {
+        if self.last == Some(c.key) {
+            let kept = self.contacts.last_mut().expect("a contact was kept");
+            if kept.segment.is_none() {
+                kept.segment = c.segment();
+            }
+            return;
+        }
+        self.last = Some(c.key);
+        let (th, p) = (t.th, &t.th.scenario.params.friction);
+        let (i, j) = (c.i(), (c.key & 0x3_ffff) as u32);
+        let (ri, rj) = (&t.rows[i as usize], &t.rows[j as usize]);
+        let slot = c.slot as usize;
+        let size = self.size_factor.get(
+            ri.strength * rj.strength / (p.reference_strength * p.reference_strength),
+            f64::powf,
+        );
+        let comp = match (ri.objective_site, rj.objective_site) {
+            (Some(x), Some(y))
+                if x == y
+                    && t.competition
+                        .contests
+                        .binary_search(&(x, sorted(ri.faction.0, rj.faction.0)))
+                        .is_ok() =>
+            {
+                p.competition_factor * th.scenario.sites[x as usize].value
+            }
+            _ => 0.0,
+        };
+        // τ and ζ at the midpoint; a factor of exactly 1 when there are no
+        // truces or zones (x·1 = x, so the product has the same bits).
+        let mut modifier = self.pair_factor[slot];
+        if self.pair_truces[slot] || self.zones {
+            let mid = (ri.pos + rj.pos) * 0.5;
+            modifier = modifier
+                * t.relations.truce_factor(ri.faction, rj.faction, t.t0, mid)
+                * zone_factor(th, mid);
+        }
+        let hazard = p.base_hazard_per_hour
+            * self.proximity_factor.get(c.dist, |d, d0| (-d / d0).exp())
+            * size
+            * modifier
+            * (1.0 + comp);
+        // Running sum within the pair (contacts come pair by pair).
+        if c.slot != self.run_slot {
+            (self.run_slot, self.run_sum) = (c.slot, 0.0);
+            self.first_modifier[slot] = modifier;
+        }
+        self.run_sum += hazard;
+        self.cumulative.push(self.run_sum);
+        self.contacts.push(Contact {
+            i,
+            j,
+            segment: c.segment(),
+        });
+        self.bounds[slot + 1] += 1;
+    }
+
+    fn finish(&mut self) {
+        for s in 1..self.bounds.len() {
+            self.bounds[s] += self.bounds[s - 1];
+        }
+    }
+}
+
+/// Finds this tick's contacts into `st.list`: the proximity contacts and the
+/// line contacts (a line contact once per force pair, with its lowest
+/// segment), merged in contact order, with their hazards.
+fn find_contacts(t: &Tick, near: &Neighbours, st: &mut FrictionState) {
+    st.list.begin(t);
     st.near.clear();
-    st.lines.clear();
-    if th.pairs.is_empty() {
+    if t.th.pairs.is_empty() {
+        st.list.finish();
         return;
     }
-    let rows = &table.rows;
+    let rows = t.rows;
     // Factions with at least one active friction pair: only their forces look.
-    let nf = th.n_factions();
+    let nf = t.th.n_factions();
     st.involved.clear();
     st.involved.resize(nf, false);
-    for &(a, b) in &th.pairs {
-        if relations.stance(a, b).has_friction() {
+    for &(a, b) in &t.th.pairs {
+        if t.relations.stance(a, b).has_friction() {
             st.involved[a.index()] = true;
             st.involved[b.index()] = true;
         }
@@ -506,7 +655,8 @@ fn find_contacts(
     // The candidate pairs come in contact order already.
     for &(key, i, j) in near.friction_pairs() {
         let (ri, rj) = (&rows[i as usize], &rows[j as usize]);
-        if !ri.alive() || !rj.alive() || !relations.stance(ri.faction, rj.faction).has_friction() {
+        if !ri.alive() || !rj.alive() || !t.relations.stance(ri.faction, rj.faction).has_friction()
+        {
             continue;
         }
         let d2 = rj.pos.distance_sq(ri.pos);
@@ -520,27 +670,29 @@ fn find_contacts(
             });
         }
     }
-    if !th.scenario.segments.is_empty() {
-        line_contacts(th, table, near, relations, st);
+    // The line contacts come in contact order too: the two are merged.
+    let mut at = 0;
+    if !t.th.scenario.segments.is_empty() {
+        line_contacts(t, near, st, &mut at);
     }
+    for c in &st.near[at..] {
+        st.list.push(c, t);
+    }
+    st.list.finish();
 }
 
-/// The line contacts of this tick into `st.lines`, in contact order.
-fn line_contacts(
-    th: &Theatre,
-    table: &ForceTable,
-    near: &Neighbours,
-    relations: &RelationMatrix,
-    st: &mut FrictionState,
-) {
-    let rows = &table.rows;
-    let segments = &th.scenario.segments;
-    let lines = &th.scenario.contact_lines;
+/// Finds the line contacts, in contact order, and merges them into
+/// `st.list` with the proximity contacts `st.near[*at..]` that come before
+/// them (`at` moves past those).
+fn line_contacts(t: &Tick, near: &Neighbours, st: &mut FrictionState, at: &mut usize) {
+    let rows = t.rows;
+    let segments = &t.th.scenario.segments;
+    let lines = &t.th.scenario.contact_lines;
     st.line_slot.clear();
     st.line_slot.extend(lines.iter().map(|l| {
         let [a, b] = l.between;
-        th.slot(a, b)
-            .filter(|_| relations.stance(a, b).has_friction())
+        t.th.slot(a, b)
+            .filter(|_| t.relations.stance(a, b).has_friction())
             .map_or(u32::MAX, |s| s as u32)
     }));
     let line_slot = &st.line_slot;
@@ -585,7 +737,7 @@ fn line_contacts(
             &st.manning,
             &mut st.manning_by_slot,
             &mut st.counts,
-            th.pairs.len(),
+            t.th.pairs.len(),
             |m| slot_of(m.0) as usize,
         );
         &st.manning_by_slot
@@ -594,6 +746,7 @@ fn line_contacts(
     };
     let by_segment = &st.manning_by_segment;
     let ends = &st.segment_ends;
+    let (list, facing, proximity) = (&mut st.list, &mut st.facing, &st.near);
     let mut k = 0;
     while k < by_force.len() {
         let (s0, x, _) = by_force[k];
@@ -605,7 +758,7 @@ fn line_contacts(
         let rx = &rows[x as usize];
         // The forces of the other faction facing x across a segment both
         // man (on opposite sides, or on the line), above x in index order.
-        st.facing.clear();
+        facing.clear();
         for &(s, _, side_x) in &by_force[k..end] {
             let from = if s == 0 {
                 0
@@ -617,107 +770,29 @@ fn line_contacts(
             for &(_, y, side_y) in &manned[above..] {
                 let ry = &rows[y as usize];
                 if ry.faction != rx.faction && side_x * side_y <= 0.0 {
-                    st.facing.push((y, s, rx.pos.distance(ry.pos)));
+                    facing.push((y, s, rx.pos.distance(ry.pos)));
                 }
             }
         }
         if end - k > 1 {
-            st.facing.sort_unstable_by_key(|f| (f.0, f.1));
+            facing.sort_unstable_by_key(|f| (f.0, f.1));
         }
         let mut last = None;
-        for &(y, s, d) in &st.facing {
-            if last != Some(y) {
-                st.lines.push(RawContact::new(slot, x, y, d, Some(s)));
-                last = Some(y);
+        for &(y, s, d) in facing.iter() {
+            if last == Some(y) {
+                continue;
             }
+            last = Some(y);
+            let c = RawContact::new(slot, x, y, d, Some(s));
+            while let Some(n) = proximity.get(*at)
+                && merge_order(n) < merge_order(&c)
+            {
+                list.push(n, t);
+                *at += 1;
+            }
+            list.push(&c, t);
         }
         k = end;
-    }
-}
-
-/// Merges the proximity and line contacts into this tick's contacts (one
-/// per force pair: the proximity contact if any, with the lowest segment of
-/// its line contacts), and computes their hazards and cumulative sums.
-fn hazards(
-    th: &Theatre,
-    table: &ForceTable,
-    relations: &RelationMatrix,
-    competition: &crate::site::Competition,
-    t0: f64,
-    st: &mut FrictionState,
-) {
-    let p = &th.scenario.params.friction;
-    let rows = &table.rows;
-    st.contacts.clear();
-    st.cumulative.clear();
-    st.bounds.clear();
-    st.bounds.resize(th.pairs.len() + 1, 0);
-    st.first_modifier.clear();
-    st.first_modifier.resize(th.pairs.len(), 0.0);
-    let order = |c: &RawContact| (c.key, c.dist.to_bits(), c.segment);
-    let (mut a, mut b) = (st.near.iter().peekable(), st.lines.iter().peekable());
-    let mut last: Option<u64> = None;
-    let (mut run_slot, mut run_sum) = (u32::MAX, 0.0f64);
-    while let Some(c) = match (a.peek(), b.peek()) {
-        (Some(x), Some(y)) if order(y) < order(x) => b.next(),
-        (Some(_), _) => a.next(),
-        (None, _) => b.next(),
-    } {
-        if last == Some(c.key) {
-            let kept = st.contacts.last_mut().expect("a contact was kept");
-            if kept.segment.is_none() {
-                kept.segment = c.segment();
-            }
-            continue;
-        }
-        last = Some(c.key);
-        let (i, j) = (c.i(), (c.key & 0x3_ffff) as u32);
-        let (ri, rj) = (&rows[i as usize], &rows[j as usize]);
-        let (fa, fb) = (ri.faction, rj.faction);
-        let mid = (ri.pos + rj.pos) * 0.5;
-        let size = st.size_factor.get(
-            ri.strength * rj.strength / (p.reference_strength * p.reference_strength),
-            p.size_exponent,
-            f64::powf,
-        );
-        let comp = match (ri.objective_site, rj.objective_site) {
-            (Some(x), Some(y))
-                if x == y
-                    && competition
-                        .contests
-                        .binary_search(&(x, sorted(fa.0, fb.0)))
-                        .is_ok() =>
-            {
-                p.competition_factor * th.scenario.sites[x as usize].value
-            }
-            _ => 0.0,
-        };
-        let modifier = stance_hazard(p, relations.stance(fa, fb))
-            * (1.0 - p.deconfliction_hazard_weight * relations.deconfliction(fa, fb))
-            * relations.truce_factor(fa, fb, t0, mid)
-            * zone_factor(th, mid);
-        let hazard = p.base_hazard_per_hour
-            * st.proximity_factor
-                .get(c.dist, p.proximity_scale_km, |d, d0| (-d / d0).exp())
-            * size
-            * modifier
-            * (1.0 + comp);
-        // Running sum within the pair (contacts come pair by pair).
-        if c.slot != run_slot {
-            (run_slot, run_sum) = (c.slot, 0.0);
-            st.first_modifier[c.slot as usize] = modifier;
-        }
-        run_sum += hazard;
-        st.cumulative.push(run_sum);
-        st.contacts.push(Contact {
-            i,
-            j,
-            segment: c.segment(),
-        });
-        st.bounds[c.slot as usize + 1] += 1;
-    }
-    for s in 0..th.pairs.len() {
-        st.bounds[s + 1] += st.bounds[s];
     }
 }
 
@@ -846,7 +921,8 @@ mod tests {
                 } else {
                     rng.random::<f64>() * 10.0
                 };
-                let got = memo.get(x, exponent, f64::powf);
+                memo.set_param(exponent);
+                let got = memo.get(x, f64::powf);
                 assert_eq!(
                     got.to_bits(),
                     x.powf(exponent).to_bits(),
@@ -854,7 +930,8 @@ mod tests {
                 );
             }
         }
-        assert!(memo.get(f64::NAN, 0.5, f64::powf).is_nan());
+        memo.set_param(0.5);
+        assert!(memo.get(f64::NAN, f64::powf).is_nan());
     }
 
     #[test]

@@ -83,6 +83,11 @@ impl RelationMatrix {
         self.truces[j].push(t);
     }
 
+    /// Whether `a` and `b` have any truce (past, present or future).
+    pub fn has_truces(&self, a: FactionId, b: FactionId) -> bool {
+        !self.truces[self.ix(a, b)].is_empty()
+    }
+
     /// The truce multiplier on the hazard of a contact at `p` at `t_hours`:
     /// the smallest `hazard_factor` of the truces covering it, or 1.
     pub fn truce_factor(&self, a: FactionId, b: FactionId, t_hours: f64, p: Vec2) -> f64 {

@@ -152,7 +152,11 @@ impl Sim {
         w.insert_resource(ChaChaStreams::new(seed, run, th.pairs.len()));
         w.insert_resource(RelationMatrix::new(&th));
         w.insert_resource(Metrics::new(&th, log));
-        w.insert_resource(FrictionState::new(th.pairs.len()));
+        if let Some(mut f) = w.get_resource_mut::<FrictionState>() {
+            f.reset(th.pairs.len());
+        } else {
+            w.insert_resource(FrictionState::new(th.pairs.len()));
+        }
         w.insert_resource(EventCursor(0));
         w.insert_resource(Competition::default());
         w.insert_resource(ForceTable::default());
