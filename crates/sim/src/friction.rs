@@ -83,6 +83,12 @@ pub struct FrictionState {
     pub clocks: Vec<PairClock>,
     /// The contacts of this tick and their hazards.
     list: ContactList,
+    factors: PairFactors,
+    /// Where the chunks of this tick start: (manning entry, proximity
+    /// contact).
+    cuts: Vec<(usize, usize)>,
+    /// (manning entries per chunk, most chunks), if not the default.
+    chunking: Option<(usize, usize)>,
     /// Proximity contacts, in order.
     near: Vec<RawContact>,
     /// The pair slot of each contact line, `u32::MAX` if its pair has no
@@ -99,9 +105,6 @@ pub struct FrictionState {
     /// `s`'s entries end at `segment_ends[s]`.
     manning_by_segment: Vec<(u32, u32, f64)>,
     segment_ends: Vec<u32>,
-    /// (force, segment, separation) of the opposite forces facing the force
-    /// at hand across the segments it mans.
-    facing: Vec<(u32, u32, f64)>,
     counts: Vec<u32>,
     involved: Vec<bool>,
     /// Forces inside the zone at hand (incursions).
@@ -114,6 +117,15 @@ impl FrictionState {
         let mut state = Self::default();
         state.reset(pairs);
         state
+    }
+
+    /// Sets how the line contacts of large theatres are cut into chunks
+    /// found in parallel: chunks of at least `entries` manning entries, at
+    /// most `max` of them (by default [`CHUNK_ENTRIES`], and the pool's
+    /// threads up to [`MAX_CHUNKS`]). The results are the same bits
+    /// whatever the chunks (the cumulative sums are taken in order after).
+    pub fn set_chunking(&mut self, entries: usize, max: usize) {
+        self.chunking = Some((entries, max));
     }
 
     /// Fresh clocks for `pairs` tracked pairs, for a new run. Everything
@@ -364,9 +376,7 @@ pub fn resolve_friction(
             clock_p.met = true;
             clock_p.excitation += p.first_contact_surge * beta * list.first_modifier[slot];
         }
-        let contacts = &list.contacts[start..end];
-        let cumulative = &list.cumulative[start..end];
-        let mu = cumulative[cumulative.len() - 1];
+        let mu = list.cumulative(end - 1);
         let prng = rng.pair(slot, th.pair_streams[slot]);
         let mut tau = 0.0;
         let mut h = clock_p.excitation;
@@ -395,8 +405,8 @@ pub fn resolve_friction(
             clock_p.remaining = unit_exponential(prng);
             // Where: a contact chosen ∝ hazard (the first if all are zero).
             let pick = prng.random::<f64>() * mu;
-            let k = cumulative.partition_point(|&c| c <= pick);
-            let c = contacts.get(k).filter(|_| mu > 0.0).unwrap_or(&contacts[0]);
+            let k = list.search(start, end, pick);
+            let c = list.contact(if k < end && mu > 0.0 { k } else { start });
             let severity = escalate(prng, escalation_probabilities(th, &relations, fa, fb));
             let at = (table.rows[c.i as usize].pos + table.rows[c.j as usize].pos) * 0.5;
             let segment = c.segment.or_else(|| th.nearest_segment(at, fa, fb));
@@ -496,33 +506,142 @@ struct Tick<'a> {
     t0: f64,
 }
 
+/// The factors of the hazard that are the same for all of a pair's
+/// contacts in a tick.
+#[derive(Debug, Clone, Default)]
+struct PairFactors {
+    /// σ(stance)·(1 − w e) of each pair slot.
+    stance: Vec<f64>,
+    /// Whether each pair slot has truces (else τ = 1).
+    truces: Vec<bool>,
+    /// Whether the theatre has deconfliction zones (else ζ = 1).
+    zones: bool,
+}
+
+impl PairFactors {
+    fn update(&mut self, t: &Tick) {
+        let p = &t.th.scenario.params.friction;
+        self.stance.clear();
+        self.truces.clear();
+        for &(a, b) in &t.th.pairs {
+            self.stance.push(
+                stance_hazard(p, t.relations.stance(a, b))
+                    * (1.0 - p.deconfliction_hazard_weight * t.relations.deconfliction(a, b)),
+            );
+            self.truces.push(t.relations.has_truces(a, b));
+        }
+        self.zones =
+            t.th.scenario
+                .zones
+                .iter()
+                .any(|z| z.rule == ZoneRule::Deconfliction);
+    }
+}
+
 /// The contacts of a tick, in (pair slot, force i, force j) order, one per
-/// force pair, with their hazards summed pair by pair.
+/// force pair, with the cumulative sums of their hazards pair by pair. They
+/// are found in consecutive chunks (in parallel when there are several).
 #[derive(Debug, Clone, Default)]
 struct ContactList {
-    contacts: Vec<Contact>,
-    /// For each contact, the sum of the hazards of its pair's contacts up
-    /// to and including it.
-    cumulative: Vec<f64>,
+    chunks: Vec<Chunk>,
+    /// Chunks in use this tick.
+    used: usize,
+    /// Chunk `c`'s contacts are `offsets[c]..offsets[c + 1]`.
+    offsets: Vec<u32>,
     /// The contacts of pair slot `s` are `bounds[s]..bounds[s + 1]`.
     bounds: Vec<u32>,
     /// The hazard modifier of each pair's first contact (its surge of first
     /// contact is scaled by it).
     first_modifier: Vec<f64>,
-    /// σ(stance)·(1 − w e) of each pair slot, this tick.
-    pair_factor: Vec<f64>,
-    /// Whether each pair slot has truces (else τ = 1).
-    pair_truces: Vec<bool>,
-    /// Whether the theatre has deconfliction zones (else ζ = 1).
-    zones: bool,
+}
+
+impl ContactList {
+    /// The chunk holding contact `k`, and `k`'s index in it.
+    fn locate(&self, k: usize) -> (&Chunk, usize) {
+        let c = self.offsets[1..=self.used].partition_point(|&o| o as usize <= k);
+        (&self.chunks[c], k - self.offsets[c] as usize)
+    }
+
+    fn contact(&self, k: usize) -> Contact {
+        let (c, at) = self.locate(k);
+        c.contacts[at]
+    }
+
+    fn cumulative(&self, k: usize) -> f64 {
+        let (c, at) = self.locate(k);
+        c.values[at]
+    }
+
+    /// The first contact in `start..end` (the contacts of one pair) whose
+    /// cumulative hazard exceeds `pick`, or `end`.
+    fn search(&self, start: usize, end: usize, pick: f64) -> usize {
+        let mut k = start;
+        while k < end {
+            let (c, at) = self.locate(k);
+            let here = &c.values[at..(at + end - k).min(c.values.len())];
+            let found = here.partition_point(|&v| v <= pick);
+            if found < here.len() {
+                return k + found;
+            }
+            k += here.len();
+        }
+        end
+    }
+
+    /// Turns the chunks' hazards into cumulative sums within each pair, in
+    /// order (so the same sums whatever the chunks), and indexes them.
+    fn finish(&mut self, pairs: usize) {
+        self.offsets.clear();
+        self.offsets.push(0);
+        self.bounds.clear();
+        self.bounds.resize(pairs + 1, 0);
+        self.first_modifier.clear();
+        self.first_modifier.resize(pairs, 0.0);
+        let (mut slot, mut sum) = (u32::MAX, 0.0f64);
+        let mut total = 0;
+        for chunk in &mut self.chunks[..self.used] {
+            let mut at = 0;
+            for &(s, count, modifier) in &chunk.runs {
+                if s != slot {
+                    (slot, sum) = (s, 0.0);
+                    self.first_modifier[s as usize] = modifier;
+                }
+                self.bounds[s as usize + 1] += count;
+                for v in &mut chunk.values[at..at + count as usize] {
+                    sum += *v;
+                    *v = sum;
+                }
+                at += count as usize;
+            }
+            total += chunk.contacts.len() as u32;
+            self.offsets.push(total);
+        }
+        for s in 1..self.bounds.len() {
+            self.bounds[s] += self.bounds[s - 1];
+        }
+    }
+}
+
+/// A consecutive part of a tick's contacts. Aligned to 128 bytes, so that
+/// chunks filled on different cores do not share cache lines.
+#[derive(Debug, Clone, Default)]
+#[repr(align(128))]
+struct Chunk {
+    contacts: Vec<Contact>,
+    /// The hazard of each contact; after [`ContactList::finish`], the sum
+    /// of the hazards of its pair's contacts up to and including it.
+    values: Vec<f64>,
+    /// (pair slot, contacts, modifier of the first) of each pair, in order.
+    runs: Vec<(u32, u32, f64)>,
+    /// (force, segment) of the opposite forces facing the force at hand
+    /// across the segments it mans.
+    facing: Vec<(u32, u32)>,
     /// Memo of the size factor, `x^γ` (many contacts share strengths).
     size_factor: Memo,
     /// Memo of the proximity factor, `e^{−d/d0}` (forces that do not move
     /// keep their separations).
     proximity_factor: Memo,
     last: Option<u64>,
-    run_slot: u32,
-    run_sum: f64,
 }
 
 /// The order in which contacts are merged: pair slot, force pair,
@@ -532,39 +651,20 @@ fn merge_order(c: &RawContact) -> (u64, u64, u32) {
     (c.key, c.dist.to_bits(), c.segment)
 }
 
-impl ContactList {
+impl Chunk {
     fn begin(&mut self, t: &Tick) {
-        let (th, p) = (t.th, &t.th.scenario.params.friction);
-        let pairs = th.pairs.len();
+        let p = &t.th.scenario.params.friction;
         self.contacts.clear();
-        self.cumulative.clear();
-        self.bounds.clear();
-        self.bounds.resize(pairs + 1, 0);
-        self.first_modifier.clear();
-        self.first_modifier.resize(pairs, 0.0);
-        self.pair_factor.clear();
-        self.pair_truces.clear();
-        for &(a, b) in &th.pairs {
-            self.pair_factor.push(
-                stance_hazard(p, t.relations.stance(a, b))
-                    * (1.0 - p.deconfliction_hazard_weight * t.relations.deconfliction(a, b)),
-            );
-            self.pair_truces.push(t.relations.has_truces(a, b));
-        }
-        self.zones = th
-            .scenario
-            .zones
-            .iter()
-            .any(|z| z.rule == ZoneRule::Deconfliction);
+        self.values.clear();
+        self.runs.clear();
         self.size_factor.set_param(p.size_exponent);
         self.proximity_factor.set_param(p.proximity_scale_km);
         self.last = None;
-        self.run_slot = u32::MAX;
     }
 
     /// Takes the next contact found, in merge order: a new force pair gets
     /// its hazard; the same pair again can only add the segment.
-    fn push(&mut self, c: &RawContact, t: &Tick) {
+    fn push(&mut self, c: &RawContact, t: &Tick, f: &PairFactors) {
         if self.last == Some(c.key) {
             let kept = self.contacts.last_mut().expect("a contact was kept");
             if kept.segment.is_none() {
@@ -595,8 +695,8 @@ impl ContactList {
         };
         // τ and ζ at the midpoint; a factor of exactly 1 when there are no
         // truces or zones (x·1 = x, so the product has the same bits).
-        let mut modifier = self.pair_factor[slot];
-        if self.pair_truces[slot] || self.zones {
+        let mut modifier = f.stance[slot];
+        if f.truces[slot] || f.zones {
             let mid = (ri.pos + rj.pos) * 0.5;
             modifier = modifier
                 * t.relations.truce_factor(ri.faction, rj.faction, t.t0, mid)
@@ -607,36 +707,38 @@ impl ContactList {
             * size
             * modifier
             * (1.0 + comp);
-        // Running sum within the pair (contacts come pair by pair).
-        if c.slot != self.run_slot {
-            (self.run_slot, self.run_sum) = (c.slot, 0.0);
-            self.first_modifier[slot] = modifier;
+        match self.runs.last_mut() {
+            Some(run) if run.0 == c.slot => run.1 += 1,
+            _ => self.runs.push((c.slot, 1, modifier)),
         }
-        self.run_sum += hazard;
-        self.cumulative.push(self.run_sum);
+        self.values.push(hazard);
         self.contacts.push(Contact {
             i,
             j,
             segment: c.segment(),
         });
-        self.bounds[slot + 1] += 1;
-    }
-
-    fn finish(&mut self) {
-        for s in 1..self.bounds.len() {
-            self.bounds[s] += self.bounds[s - 1];
-        }
     }
 }
+
+/// Line contacts are found in parallel chunks of at least this many
+/// manning entries (below it, in one): only very large theatres use more
+/// than one thread in a tick.
+pub const CHUNK_ENTRIES: usize = 16_384;
+
+/// At most this many chunks.
+pub const MAX_CHUNKS: usize = 8;
 
 /// Finds this tick's contacts into `st.list`: the proximity contacts and the
 /// line contacts (a line contact once per force pair, with its lowest
 /// segment), merged in contact order, with their hazards.
 fn find_contacts(t: &Tick, near: &Neighbours, st: &mut FrictionState) {
-    st.list.begin(t);
     st.near.clear();
-    if t.th.pairs.is_empty() {
-        st.list.finish();
+    st.manning.clear();
+    st.factors.update(t);
+    let pairs = t.th.pairs.len();
+    if pairs == 0 {
+        st.list.used = 0;
+        st.list.finish(pairs);
         return;
     }
     let rows = t.rows;
@@ -670,21 +772,80 @@ fn find_contacts(t: &Tick, near: &Neighbours, st: &mut FrictionState) {
             });
         }
     }
-    // The line contacts come in contact order too: the two are merged.
-    let mut at = 0;
-    if !t.th.scenario.segments.is_empty() {
-        line_contacts(t, near, st, &mut at);
+    // The line contacts come in contact order too, force by force (see
+    // `line_contacts`): the two are merged. The entries of forces manning
+    // segments are cut into chunks at force boundaries, and the proximity
+    // contacts with them.
+    let several_slots = !t.th.scenario.segments.is_empty() && man_segments(t, near, st);
+    let by_force = if several_slots {
+        &st.manning_by_slot
+    } else {
+        &st.manning
+    };
+    let line_slot = &st.line_slot;
+    let segments = &t.th.scenario.segments;
+    let group =
+        |m: &(u32, u32, f64)| (line_slot[segments[m.0 as usize].line] as u64) << 18 | m.1 as u64;
+    let (entries, max) = st.chunking.unwrap_or_else(|| {
+        (
+            CHUNK_ENTRIES,
+            rayon::current_num_threads().clamp(1, MAX_CHUNKS),
+        )
+    });
+    let n = (by_force.len() / entries.max(1)).clamp(1, max.max(1));
+    st.cuts.clear();
+    st.cuts.push((0, 0));
+    for c in 1..n {
+        let mut at = by_force.len() * c / n;
+        while at < by_force.len() && at > 0 && group(&by_force[at]) == group(&by_force[at - 1]) {
+            at += 1;
+        }
+        let g = by_force.get(at).map_or(u64::MAX, group);
+        let near_at = st.near.partition_point(|c| c.key >> 18 < g);
+        st.cuts.push((at, near_at));
     }
-    for c in &st.near[at..] {
-        st.list.push(c, t);
+    st.cuts.push((by_force.len(), st.near.len()));
+    let list = &mut st.list;
+    if list.chunks.len() < n {
+        list.chunks.resize_with(n, Chunk::default);
     }
-    st.list.finish();
+    list.used = n;
+    let lines = Lines {
+        by_force,
+        by_segment: &st.manning_by_segment,
+        ends: &st.segment_ends,
+        line_slot,
+    };
+    let (cuts, near, factors) = (&st.cuts, &st.near, &st.factors);
+    let work = |(c, chunk): (usize, &mut Chunk)| {
+        let ((f0, n0), (f1, n1)) = (cuts[c], cuts[c + 1]);
+        chunk.begin(t);
+        let mut at = n0;
+        line_contacts(t, factors, &lines, f0..f1, &near[..n1], &mut at, chunk);
+        for c in &near[at..n1] {
+            chunk.push(c, t, factors);
+        }
+    };
+    // The calling thread finds the first chunk while the pool finds the
+    // others.
+    match list.chunks[..n].split_first_mut() {
+        Some((first, [])) => work((0, first)),
+        Some((first, rest)) => rayon::in_place_scope(|scope| {
+            for (c, chunk) in rest.iter_mut().enumerate() {
+                let work = &work;
+                scope.spawn(move |_| work((c + 1, chunk)));
+            }
+            work((0, first));
+        }),
+        None => unreachable!("at least one chunk"),
+    }
+    list.finish(pairs);
 }
 
-/// Finds the line contacts, in contact order, and merges them into
-/// `st.list` with the proximity contacts `st.near[*at..]` that come before
-/// them (`at` moves past those).
-fn line_contacts(t: &Tick, near: &Neighbours, st: &mut FrictionState, at: &mut usize) {
+/// Which forces man which segment of a line with friction (within its
+/// buffer), by force, by segment and, if lines of several pairs are
+/// manned (the return value), by (pair slot, force).
+fn man_segments(t: &Tick, near: &Neighbours, st: &mut FrictionState) -> bool {
     let rows = t.rows;
     let segments = &t.th.scenario.segments;
     let lines = &t.th.scenario.contact_lines;
@@ -696,9 +857,6 @@ fn line_contacts(t: &Tick, near: &Neighbours, st: &mut FrictionState, at: &mut u
             .map_or(u32::MAX, |s| s as u32)
     }));
     let line_slot = &st.line_slot;
-    let slot_of = |s: u32| line_slot[segments[s as usize].line];
-    // Which forces man which segment (within the buffer), force by force.
-    st.manning.clear();
     let (mut first_slot, mut several_slots) = (None, false);
     for (i, r) in rows.iter().enumerate() {
         if !r.alive() || !st.involved[r.faction.index()] {
@@ -731,22 +889,46 @@ fn line_contacts(t: &Tick, near: &Neighbours, st: &mut FrictionState, at: &mut u
     st.segment_ends.clear();
     st.segment_ends
         .extend_from_slice(&st.counts[..segments.len()]);
-    // Force by force within each pair slot: contacts come out in order.
-    let by_force = if several_slots {
+    if several_slots {
         counting_sort(
             &st.manning,
             &mut st.manning_by_slot,
             &mut st.counts,
             t.th.pairs.len(),
-            |m| slot_of(m.0) as usize,
+            |m| line_slot[segments[m.0 as usize].line] as usize,
         );
-        &st.manning_by_slot
-    } else {
-        &st.manning
-    };
-    let by_segment = &st.manning_by_segment;
-    let ends = &st.segment_ends;
-    let (list, facing, proximity) = (&mut st.list, &mut st.facing, &st.near);
+    }
+    several_slots
+}
+
+/// The manning of this tick's segments, as [`man_segments`] left it.
+struct Lines<'a> {
+    /// In (pair slot, force) order.
+    by_force: &'a [(u32, u32, f64)],
+    by_segment: &'a [(u32, u32, f64)],
+    /// Segment `s`'s entries in `by_segment` end at `ends[s]`.
+    ends: &'a [u32],
+    line_slot: &'a [u32],
+}
+
+/// Finds the line contacts of the forces of `entries` (a range of
+/// `lines.by_force` cut at force boundaries), in contact order, and merges
+/// them into `chunk` with the proximity contacts `near[*at..]` that come
+/// before them (`at` moves past those).
+fn line_contacts(
+    t: &Tick,
+    factors: &PairFactors,
+    lines: &Lines,
+    entries: std::ops::Range<usize>,
+    near: &[RawContact],
+    at: &mut usize,
+    chunk: &mut Chunk,
+) {
+    let rows = t.rows;
+    let segments = &t.th.scenario.segments;
+    let slot_of = |s: u32| lines.line_slot[segments[s as usize].line];
+    let by_force = &lines.by_force[entries];
+    let mut facing = std::mem::take(&mut chunk.facing);
     let mut k = 0;
     while k < by_force.len() {
         let (s0, x, _) = by_force[k];
@@ -763,37 +945,38 @@ fn line_contacts(t: &Tick, near: &Neighbours, st: &mut FrictionState, at: &mut u
             let from = if s == 0 {
                 0
             } else {
-                ends[s as usize - 1] as usize
+                lines.ends[s as usize - 1] as usize
             };
-            let manned = &by_segment[from..ends[s as usize] as usize];
+            let manned = &lines.by_segment[from..lines.ends[s as usize] as usize];
             let above = manned.partition_point(|m| m.1 <= x);
             for &(_, y, side_y) in &manned[above..] {
-                let ry = &rows[y as usize];
-                if ry.faction != rx.faction && side_x * side_y <= 0.0 {
-                    facing.push((y, s, rx.pos.distance(ry.pos)));
+                if rows[y as usize].faction != rx.faction && side_x * side_y <= 0.0 {
+                    facing.push((y, s));
                 }
             }
         }
         if end - k > 1 {
-            facing.sort_unstable_by_key(|f| (f.0, f.1));
+            facing.sort_unstable();
         }
         let mut last = None;
-        for &(y, s, d) in facing.iter() {
+        for &(y, s) in &facing {
             if last == Some(y) {
                 continue;
             }
             last = Some(y);
+            let d = rx.pos.distance(rows[y as usize].pos);
             let c = RawContact::new(slot, x, y, d, Some(s));
-            while let Some(n) = proximity.get(*at)
+            while let Some(n) = near.get(*at)
                 && merge_order(n) < merge_order(&c)
             {
-                list.push(n, t);
+                chunk.push(n, t, factors);
                 *at += 1;
             }
-            list.push(&c, t);
+            chunk.push(&c, t, factors);
         }
         k = end;
     }
+    chunk.facing = facing;
 }
 
 /// A stable counting sort of `items` into `out` by a key below `keys`;
@@ -906,7 +1089,163 @@ fn incursions(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::{Domain, RawScenario, Scenario};
+    use proptest::prelude::*;
     use rand::SeedableRng;
+    use std::sync::Arc;
+
+    /// Factions a, b, c (a–b rival, b–c neutral, a–c cooperative, all
+    /// tracked) and three lines of two pairs, one with its factions named
+    /// the other way round.
+    fn lines_theatre() -> Arc<Theatre> {
+        let text = r#"
+[scenario]
+name = "t"
+start_date = "2017-06-13"
+horizon_days = 1
+tick_hours = 1
+origin = { lat = 35.95, lon = 39.017 }
+[[faction]]
+id = "a"
+[[faction]]
+id = "b"
+[[faction]]
+id = "c"
+[[relation]]
+between = ["a", "b"]
+stance = "rival"
+[[relation]]
+between = ["a", "c"]
+stance = "cooperative"
+[[contact_line]]
+id = "ab"
+between = ["a", "b"]
+points = [{ x_km = -20, y_km = 0 }, { x_km = 0, y_km = 3 }, { x_km = 20, y_km = 0 }]
+buffer_km = 3
+segment_km = 4
+[[contact_line]]
+id = "ba"
+between = ["b", "a"]
+points = [{ x_km = -20, y_km = 10 }, { x_km = 20, y_km = 10 }]
+buffer_km = 4
+segment_km = 6
+[[contact_line]]
+id = "bc"
+between = ["b", "c"]
+points = [{ x_km = 0, y_km = -20 }, { x_km = 0, y_km = 20 }]
+buffer_km = 2
+segment_km = 3
+[[force]]
+id = "far"
+faction = "a"
+position = { x_km = 500, y_km = 500 }
+strength = 1
+sensor_range_km = 15
+"#;
+        let raw: RawScenario = toml::from_str(text).unwrap();
+        Arc::new(Theatre::new(Scenario::try_from(raw).unwrap()))
+    }
+
+    /// The contacts by definition: every pair of living forces of a tracked
+    /// pair with friction, within the larger sensor range or facing each
+    /// other across a segment of one of their lines (each within its buffer,
+    /// on opposite sides or on it), with the lowest such segment.
+    fn brute_contacts(th: &Theatre, rows: &[ForceRow]) -> Vec<(usize, u32, u32, Option<u32>)> {
+        let mut out = Vec::new();
+        for (i, ri) in rows.iter().enumerate() {
+            for (j, rj) in rows.iter().enumerate().skip(i + 1) {
+                let Some(slot) = th.slot(ri.faction, rj.faction) else {
+                    continue;
+                };
+                if !ri.alive() || !rj.alive() {
+                    continue;
+                }
+                let d2 = ri.pos.distance_sq(rj.pos);
+                let s = ri.sensor_range_km.max(rj.sensor_range_km);
+                let segment = th.scenario.segments.iter().position(|seg| {
+                    let line = &th.scenario.contact_lines[seg.line];
+                    let mans = |r: &ForceRow| {
+                        point_segment_distance(r.pos, seg.a, seg.b).0 <= line.buffer_km
+                    };
+                    let side = |r: &ForceRow| (seg.b - seg.a).cross(r.pos - seg.a);
+                    line.between.contains(&ri.faction)
+                        && line.between.contains(&rj.faction)
+                        && mans(ri)
+                        && mans(rj)
+                        && side(ri) * side(rj) <= 0.0
+                });
+                if d2 <= s * s || segment.is_some() {
+                    out.push((slot, i as u32, j as u32, segment.map(|s| s as u32)));
+                }
+            }
+        }
+        out.sort_by_key(|c| (c.0, c.1, c.2));
+        out
+    }
+
+    proptest! {
+        /// The contacts found, in any chunking, are the contacts by
+        /// definition, in order, and each pair's cumulative hazards rise to
+        /// its total.
+        #[test]
+        fn contacts_equal_their_definition(
+            forces in prop::collection::vec(
+                (-22.0f64..22.0, -22.0f64..22.0, 0.0f64..4.0, 0u16..3, prop::bool::weighted(0.9)),
+                1..80,
+            ),
+            chunking in (1usize..40, 1usize..9),
+        ) {
+            let th = lines_theatre();
+            let rows: Vec<ForceRow> = forces
+                .iter()
+                .map(|&(x, y, sensor, faction, alive)| ForceRow {
+                    pos: Vec2::new(x, y),
+                    faction: FactionId(faction),
+                    strength: if alive { 100.0 } else { 0.0 },
+                    lethality: 0.0,
+                    weapon_range_km: 0.0,
+                    sensor_range_km: sensor,
+                    broken: false,
+                    domain: Domain::Ground,
+                    objective_site: None,
+                    speed_kmh: 0.0,
+                })
+                .collect();
+            let table = ForceTable { rows };
+            let mut near = Neighbours::new();
+            near.refresh(&th, &table, 1.0);
+            let relations = RelationMatrix::new(&th);
+            let competition = Competition::default();
+            let tick = Tick {
+                th: &th,
+                rows: &table.rows,
+                relations: &relations,
+                competition: &competition,
+                t0: 0.0,
+            };
+            let mut st = FrictionState::new(th.pairs.len());
+            st.set_chunking(chunking.0, chunking.1);
+            find_contacts(&tick, &near, &mut st);
+            let list = &st.list;
+            let total = list.bounds[th.pairs.len()] as usize;
+            let mut got = Vec::new();
+            for slot in 0..th.pairs.len() {
+                let (start, end) = (list.bounds[slot] as usize, list.bounds[slot + 1] as usize);
+                let mut previous = 0.0;
+                for k in start..end {
+                    let c = list.contact(k);
+                    got.push((slot, c.i, c.j, c.segment));
+                    let sum = list.cumulative(k);
+                    prop_assert!(sum > previous, "hazards are positive");
+                    previous = sum;
+                    // The search finds the contact whose share holds `pick`.
+                    prop_assert_eq!(list.search(start, end, sum), k + 1);
+                }
+            }
+            prop_assert_eq!(got.len(), total);
+            prop_assert_eq!(got, brute_contacts(&th, &table.rows));
+        }
+    }
 
     #[test]
     fn the_memo_returns_the_bits_of_the_function() {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use common::{Z, header, outcomes, theatre};
 use frontline_sim::force::{ForceIndex, Strength};
+use frontline_sim::friction::FrictionState;
 use frontline_sim::prelude::*;
 
 fn duel(mode: &str, days: f64, tick: f64) -> String {
@@ -818,4 +819,124 @@ output_per_day = 24
     let se = (12.0f64 / n as f64).sqrt();
     assert!((mean - 12.0).abs() < Z * se, "{mean} vs 12 (se {se})");
     assert!((mean - 12.5).abs() > Z * se, "must tell 24 h from 25 h");
+}
+
+/// Three factions along three contact lines of two pairs, 150 forces, some
+/// patrolling along the lines.
+fn crowded_lines() -> String {
+    let mut t = format!(
+        r#"{}
+[[faction]]
+id = "a"
+[[faction]]
+id = "b"
+[[faction]]
+id = "c"
+[[relation]]
+between = ["a", "b"]
+stance = "rival"
+hostile_after_clashes = 40
+[[relation]]
+between = ["b", "c"]
+stance = "neutral"
+[[relation]]
+between = ["a", "c"]
+stance = "cooperative"
+[[contact_line]]
+id = "ab-south"
+between = ["a", "b"]
+points = [{{ x_km = -30, y_km = 0 }}, {{ x_km = 30, y_km = 0 }}]
+buffer_km = 3
+segment_km = 4
+[[contact_line]]
+id = "ab-north"
+between = ["b", "a"]
+points = [{{ x_km = -30, y_km = 12 }}, {{ x_km = 30, y_km = 12 }}]
+buffer_km = 3
+segment_km = 5
+[[contact_line]]
+id = "bc"
+between = ["b", "c"]
+points = [{{ x_km = 0, y_km = -30 }}, {{ x_km = 0, y_km = 30 }}]
+buffer_km = 2.5
+segment_km = 3
+"#,
+        header(3.0, 1.0)
+    );
+    for k in 0..50 {
+        let x = -25.0 + k as f64;
+        let y = -25.0 + k as f64;
+        let patrol = |x2: f64, y2: f64| {
+            format!(
+                "posture = \"patrol\"\nspeed_kmh = 0.7\nroute = [{{ x_km = {x2}, y_km = {y2} }}, {{ x_km = {}, y_km = {y2} }}]\n",
+                x2 + 4.0
+            )
+        };
+        let (ya, yb) = if k % 2 == 0 {
+            (-1.2, 1.4)
+        } else {
+            (13.3, 10.6)
+        };
+        t += &format!(
+            "[[force]]\nid = \"a{k}\"\nfaction = \"a\"\nposition = {{ x_km = {x}, y_km = {ya} }}\nstrength = {}\nsensor_range_km = 2\n{}\n",
+            300 + 7 * k,
+            if k % 3 == 0 {
+                patrol(x, ya)
+            } else {
+                String::new()
+            }
+        );
+        t += &format!(
+            "[[force]]\nid = \"b{k}\"\nfaction = \"b\"\nposition = {{ x_km = {x}, y_km = {yb} }}\nstrength = 400\nsensor_range_km = 3\n{}\n",
+            if k % 4 == 1 {
+                patrol(x, yb)
+            } else {
+                String::new()
+            }
+        );
+        t += &format!(
+            "[[force]]\nid = \"c{k}\"\nfaction = \"c\"\nposition = {{ x_km = 1.1, y_km = {y} }}\nstrength = 250\nsensor_range_km = 2\n\n"
+        );
+    }
+    t
+}
+
+#[test]
+fn contacts_found_in_parallel_chunks_give_the_same_bits_on_any_thread_count() {
+    let th = theatre(&crowded_lines());
+    let play = |chunking: Option<(usize, usize)>, threads: usize| -> Vec<Outcome> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a pool");
+        pool.install(|| {
+            let mut sim = Sim::new(Arc::clone(&th));
+            if let Some((entries, max)) = chunking {
+                sim.world_mut()
+                    .resource_mut::<FrictionState>()
+                    .set_chunking(entries, max);
+            }
+            (0..6).map(|run| sim.run(5, run, true)).collect()
+        })
+    };
+    let one = play(Some((usize::MAX, 1)), 1);
+    // Incidents on both pairs, so the hazards of both were summed.
+    for slot in 0..2 {
+        assert!(
+            one.iter().any(|o| o.pairs[slot].incidents > 0),
+            "pair {slot}"
+        );
+    }
+    for (chunking, threads) in [
+        (Some((7, 8)), 1),
+        (Some((7, 8)), 3),
+        (Some((40, 3)), 2),
+        (None, 2),
+    ] {
+        assert_eq!(
+            play(chunking, threads),
+            one,
+            "{chunking:?} on {threads} threads"
+        );
+    }
 }
