@@ -32,13 +32,21 @@
 //! the living forces within `r`, in ascending index order, whenever the lists
 //! were built: the answers do not depend on when rebuilds happen.
 //!
+//! A force that leaves its skin gets a skin twice as wide at the next build,
+//! up to [`MAX_SKIN_DOUBLINGS`] times in a run: the few forces that travel
+//! far (a patrol with a long route among thousands of forces holding their
+//! ground) would otherwise trigger a rebuild of every list every
+//! `SKIN_TICKS` ticks. A wider skin only lengthens lists; the answers stay
+//! the same.
+//!
 //! A build queries a uniform grid ([`SpatialGrid`]) over the forces with the
 //! ordinary skins; the few forces with far wider skins than the rest
-//! (aircraft) are tested against every list directly.
+//! (aircraft, far-travelling patrols) are left out of it: the grid is
+//! queried around each of them for the lists that must hold it.
 
 use bevy_ecs::prelude::Resource;
 
-use crate::force::ForceTable;
+use crate::force::{ForceRow, ForceTable};
 use crate::geo::Vec2;
 use crate::scenario::ZoneRule;
 use crate::spatial::SpatialGrid;
@@ -51,6 +59,10 @@ pub const SKIN_TICKS: f64 = 8.0;
 /// ...and up to this many, as long as the skin stays within the force's
 /// reach (so that lists do not grow much beyond what the queries need).
 pub const MAX_SKIN_TICKS: f64 = 32.0;
+
+/// A force's skin doubles each time it leaves it, at most this many times
+/// in a run.
+pub const MAX_SKIN_DOUBLINGS: u8 = 4;
 
 /// Candidate lists in one flat vector: list `k` is `items[starts[k]..starts[k + 1]]`.
 #[derive(Debug, Clone, Default)]
@@ -85,8 +97,12 @@ pub struct Neighbours {
     anchor: Vec<Vec2>,
     /// Skin of each force, km.
     skin: Vec<f64>,
-    /// Forces whose skin exceeds the grid cell: tested against every list.
+    /// How many times each force's skin has doubled in this run.
+    doublings: Vec<u8>,
+    /// Forces whose skin exceeds the grid cell: not in the grid.
     wide: Vec<u32>,
+    /// (force, wide force on its list), sorted.
+    wide_in: Vec<(u32, u32)>,
     /// Per force: candidate forces.
     forces: Lists,
     /// Per site: candidate forces.
@@ -120,18 +136,29 @@ impl Neighbours {
     pub fn invalidate(&mut self) {
         self.stale = true;
         self.builds = 0;
+        self.doublings.clear();
     }
 
-    /// Rebuilds the lists if some force has left its skin (or they are stale).
+    /// Rebuilds the lists if some force has left its skin (or they are
+    /// stale); the skins of the forces that left theirs double.
     pub fn refresh(&mut self, th: &Theatre, table: &ForceTable, tick_hours: f64) {
-        let moved = self.stale
-            || self.anchor.len() != table.rows.len()
-            || table
-                .rows
-                .iter()
-                .zip(self.anchor.iter().zip(&self.skin))
-                .any(|(r, (a, &s))| r.pos.distance_sq(*a) > s * s);
-        if moved {
+        let n = table.rows.len();
+        if self.stale || self.anchor.len() != n || self.doublings.len() != n {
+            self.doublings.clear();
+            self.doublings.resize(n, 0);
+            self.build(th, table, tick_hours);
+            return;
+        }
+        let outside =
+            |(r, (a, &s)): (&crate::force::ForceRow, (&Vec2, &f64))| r.pos.distance_sq(*a) > s * s;
+        let rows = || table.rows.iter().zip(self.anchor.iter().zip(&self.skin));
+        if rows().any(outside) {
+            for (k, row) in rows().enumerate() {
+                if outside(row) {
+                    let d = &mut self.doublings[k];
+                    *d = (*d + 1).min(MAX_SKIN_DOUBLINGS);
+                }
+            }
             self.build(th, table, tick_hours);
         }
     }
@@ -144,15 +171,17 @@ impl Neighbours {
         self.anchor.clear();
         self.anchor.extend(rows.iter().map(|r| r.pos));
         self.skin.clear();
-        self.skin.extend(rows.iter().map(|r| {
-            let step = r.speed_kmh * tick_hours;
-            let reach = r.sensor_range_km.max(r.weapon_range_km);
-            (step * SKIN_TICKS).max((step * MAX_SKIN_TICKS).min(reach))
-        }));
-        // Skins wider than two grid cells are tested against every list
-        // (at most max(8, n/64) forces, the widest, so that this stays
-        // linear in n); the others go through the grid, queried with the
-        // largest of their skins added.
+        self.skin
+            .extend(rows.iter().zip(&self.doublings).map(|(r, &d)| {
+                let step = r.speed_kmh * tick_hours;
+                let reach = r.sensor_range_km.max(r.weapon_range_km);
+                (step * SKIN_TICKS).max((step * MAX_SKIN_TICKS).min(reach)) * f64::from(1u8 << d)
+            }));
+        // Forces with skins wider than two grid cells (at most max(8, n/64)
+        // of them, the widest) stay out of the grid, whose queries add the
+        // largest of the other skins: the lists holding a wide force are
+        // found by querying the grid around it, and its own list and those
+        // of the sites and zones test the wide forces directly.
         let cell = th.cell_km;
         self.scratch.clear();
         self.scratch.extend_from_slice(&self.skin);
@@ -182,25 +211,50 @@ impl Neighbours {
                 .map(|j| (j as u32, anchor[j])),
         );
 
-        // Forces around forces (only of factions that may interact).
-        self.forces.clear();
+        // Forces around forces (only of factions that may interact). The
+        // wide forces in the lists of the others are found from the wide
+        // forces' side, through the grid: (i, w) for each list i holding w.
         let nf = th.n_factions();
+        let reach = |r: &ForceRow| r.sensor_range_km.max(r.weapon_range_km);
+        let may = |a: &ForceRow, b: &ForceRow| {
+            th.may_interact[a.faction.index() * nf + b.faction.index()]
+        };
+        let narrow_reach = (0..n)
+            .filter(|&j| skin[j] <= limit)
+            .fold(0.0f64, |m, j| m.max(reach(&rows[j])));
+        self.wide_in.clear();
+        for &w in &self.wide {
+            let (rw, aw, sw) = (&rows[w as usize], anchor[w as usize], skin[w as usize]);
+            self.grid
+                .for_each_within(aw, narrow_reach + narrow_skin + sw, |i, d| {
+                    let ri = &rows[i as usize];
+                    if d <= reach(ri) + skin[i as usize] + sw && may(ri, rw) {
+                        self.wide_in.push((i, w));
+                    }
+                });
+        }
+        self.wide_in.sort_unstable();
+        self.forces.clear();
+        let mut wide_in = self.wide_in.iter().peekable();
         for (i, r) in rows.iter().enumerate() {
-            let (a, reach) = (
-                anchor[i],
-                r.sensor_range_km.max(r.weapon_range_km) + skin[i],
-            );
-            let may = &th.may_interact[r.faction.index() * nf..][..nf];
+            let (a, reach) = (anchor[i], reach(r) + skin[i]);
             let items = &mut self.forces.items;
             let mut consider = |j: u32, d: f64| {
-                if d <= reach + skin[j as usize] && may[rows[j as usize].faction.index()] {
+                if d <= reach + skin[j as usize] && may(r, &rows[j as usize]) {
                     items.push(j);
                 }
             };
             self.grid
                 .for_each_within(a, reach + narrow_skin, &mut consider);
-            for &j in &self.wide {
-                consider(j, anchor[j as usize].distance(a));
+            if skin[i] > limit {
+                // A wide force tests the other wide forces itself.
+                for &j in &self.wide {
+                    consider(j, anchor[j as usize].distance(a));
+                }
+            } else {
+                while let Some(&(_, w)) = wide_in.next_if(|x| x.0 == i as u32) {
+                    items.push(w);
+                }
             }
             self.forces.close();
         }
