@@ -154,6 +154,9 @@ const MEMO_SLOTS: usize = 4096;
 #[derive(Debug, Clone)]
 struct Memo {
     param: f64,
+    /// The last input and value (runs of equal inputs are common: forces at
+    /// their initial strength), checked before the slots.
+    last: (u64, f64),
     slots: Box<[(u64, f64); MEMO_SLOTS]>,
 }
 
@@ -162,6 +165,7 @@ impl Default for Memo {
         Self {
             param: f64::NAN,
             // No key matches until stored (a NaN input is never looked up).
+            last: (f64::NAN.to_bits(), f64::NAN),
             slots: Box::new([(f64::NAN.to_bits(), f64::NAN); MEMO_SLOTS]),
         }
     }
@@ -181,14 +185,19 @@ impl Memo {
     /// `f(x, param)`, for the parameter last set.
     fn get(&mut self, x: f64, f: impl Fn(f64, f64) -> f64) -> f64 {
         let bits = x.to_bits();
+        if x.is_nan() {
+            return f(x, self.param);
+        }
+        if self.last.0 == bits {
+            return self.last.1;
+        }
         let at = ((bits ^ (bits >> 29) ^ (bits >> 47)) as usize) % MEMO_SLOTS;
         let slot = &mut self.slots[at];
-        if slot.0 == bits && !x.is_nan() {
-            return slot.1;
+        if slot.0 != bits {
+            *slot = (bits, f(x, self.param));
         }
-        let v = f(x, self.param);
-        *slot = (bits, v);
-        v
+        self.last = *slot;
+        slot.1
     }
 }
 
@@ -636,6 +645,10 @@ struct Chunk {
     /// (force, segment) of the opposite forces facing the force at hand
     /// across the segments it mans.
     facing: Vec<(u32, u32)>,
+    /// The manning entries of a range of forces, and (the slot of the
+    /// first, whether there are several).
+    manning: Vec<(u32, u32, f64)>,
+    slots: (Option<u32>, bool),
     /// Memo of the size factor, `x^γ` (many contacts share strengths).
     size_factor: Memo,
     /// Memo of the proximity factor, `e^{−d/d0}` (forces that do not move
@@ -776,7 +789,15 @@ fn find_contacts(t: &Tick, near: &Neighbours, st: &mut FrictionState) {
     // `line_contacts`): the two are merged. The entries of forces manning
     // segments are cut into chunks at force boundaries, and the proximity
     // contacts with them.
-    let several_slots = !t.th.scenario.segments.is_empty() && man_segments(t, near, st);
+    let (entries, max) = st.chunking.unwrap_or_else(|| {
+        (
+            CHUNK_ENTRIES,
+            rayon::current_num_threads().clamp(1, MAX_CHUNKS),
+        )
+    });
+    let (entries, max) = (entries.max(1), max.max(1));
+    let several_slots =
+        !t.th.scenario.segments.is_empty() && man_segments(t, near, (entries, max), st);
     let by_force = if several_slots {
         &st.manning_by_slot
     } else {
@@ -786,13 +807,7 @@ fn find_contacts(t: &Tick, near: &Neighbours, st: &mut FrictionState) {
     let segments = &t.th.scenario.segments;
     let group =
         |m: &(u32, u32, f64)| (line_slot[segments[m.0 as usize].line] as u64) << 18 | m.1 as u64;
-    let (entries, max) = st.chunking.unwrap_or_else(|| {
-        (
-            CHUNK_ENTRIES,
-            rayon::current_num_threads().clamp(1, MAX_CHUNKS),
-        )
-    });
-    let n = (by_force.len() / entries.max(1)).clamp(1, max.max(1));
+    let n = (by_force.len() / entries).clamp(1, max);
     st.cuts.clear();
     st.cuts.push((0, 0));
     for c in 1..n {
@@ -826,9 +841,14 @@ fn find_contacts(t: &Tick, near: &Neighbours, st: &mut FrictionState) {
             chunk.push(c, t, factors);
         }
     };
-    // The calling thread finds the first chunk while the pool finds the
-    // others.
-    match list.chunks[..n].split_first_mut() {
+    in_chunks(&mut list.chunks[..n], work);
+    list.finish(pairs);
+}
+
+/// Runs `work` on every chunk: the calling thread on the first, the pool on
+/// the others.
+fn in_chunks(chunks: &mut [Chunk], work: impl Fn((usize, &mut Chunk)) + Sync) {
+    match chunks.split_first_mut() {
         Some((first, [])) => work((0, first)),
         Some((first, rest)) => rayon::in_place_scope(|scope| {
             for (c, chunk) in rest.iter_mut().enumerate() {
@@ -837,15 +857,19 @@ fn find_contacts(t: &Tick, near: &Neighbours, st: &mut FrictionState) {
             }
             work((0, first));
         }),
-        None => unreachable!("at least one chunk"),
+        None => {}
     }
-    list.finish(pairs);
 }
 
 /// Which forces man which segment of a line with friction (within its
 /// buffer), by force, by segment and, if lines of several pairs are
 /// manned (the return value), by (pair slot, force).
-fn man_segments(t: &Tick, near: &Neighbours, st: &mut FrictionState) -> bool {
+fn man_segments(
+    t: &Tick,
+    near: &Neighbours,
+    (entries, max): (usize, usize),
+    st: &mut FrictionState,
+) -> bool {
     let rows = t.rows;
     let segments = &t.th.scenario.segments;
     let lines = &t.th.scenario.contact_lines;
@@ -856,26 +880,44 @@ fn man_segments(t: &Tick, near: &Neighbours, st: &mut FrictionState) -> bool {
             .filter(|_| t.relations.stance(a, b).has_friction())
             .map_or(u32::MAX, |s| s as u32)
     }));
-    let line_slot = &st.line_slot;
-    let (mut first_slot, mut several_slots) = (None, false);
-    for (i, r) in rows.iter().enumerate() {
-        if !r.alive() || !st.involved[r.faction.index()] {
-            continue;
-        }
-        for &s in near.segments_near(i as u32) {
-            let seg = &segments[s as usize];
-            let line = &lines[seg.line];
-            let slot = line_slot[seg.line];
-            if slot == u32::MAX || !line.between.contains(&r.faction) {
+    let (line_slot, involved) = (&st.line_slot, &st.involved);
+    // In chunks of forces (a force mans about two segments), concatenated.
+    let n = (2 * rows.len() / entries).clamp(1, max);
+    if st.list.chunks.len() < n {
+        st.list.chunks.resize_with(n, Chunk::default);
+    }
+    in_chunks(&mut st.list.chunks[..n], |(c, chunk)| {
+        chunk.manning.clear();
+        chunk.slots = (None, false);
+        let forces = rows.len() * c / n..rows.len() * (c + 1) / n;
+        for (r, i) in rows[forces.clone()].iter().zip(forces) {
+            if !r.alive() || !involved[r.faction.index()] {
                 continue;
             }
-            let (d, _) = point_segment_distance(r.pos, seg.a, seg.b);
-            if d <= line.buffer_km {
-                let side = (seg.b - seg.a).cross(r.pos - seg.a);
-                st.manning.push((s, i as u32, side));
-                several_slots |= first_slot.is_some_and(|f| f != slot);
-                first_slot = Some(slot);
+            for &s in near.segments_near(i as u32) {
+                let seg = &segments[s as usize];
+                let line = &lines[seg.line];
+                let slot = line_slot[seg.line];
+                if slot == u32::MAX || !line.between.contains(&r.faction) {
+                    continue;
+                }
+                let (d, _) = point_segment_distance(r.pos, seg.a, seg.b);
+                if d <= line.buffer_km {
+                    let side = (seg.b - seg.a).cross(r.pos - seg.a);
+                    chunk.manning.push((s, i as u32, side));
+                    let (first, several) = &mut chunk.slots;
+                    *several |= first.is_some_and(|f| f != slot);
+                    *first = Some(slot);
+                }
             }
+        }
+    });
+    let (mut first_slot, mut several_slots) = (None, false);
+    for chunk in &st.list.chunks[..n] {
+        st.manning.extend_from_slice(&chunk.manning);
+        if let (Some(f), several) = chunk.slots {
+            several_slots |= several || first_slot.is_some_and(|g| g != f);
+            first_slot = Some(f);
         }
     }
     // By segment, in force order within each (a stable counting sort).
