@@ -156,24 +156,35 @@ pub fn index_forces(
         objective_site: None,
         speed_kmh: 0.0,
     };
-    table.rows.clear();
-    table.rows.resize(n, placeholder);
-    for (idx, fac, pos, st, arms, orders, morale) in &forces {
-        table.rows[idx.0 as usize] = ForceRow {
-            pos: pos.0,
-            faction: fac.0,
-            strength: st.current,
-            lethality: arms.lethality,
-            weapon_range_km: arms.weapon_range_km,
-            sensor_range_km: arms.sensor_range_km,
-            broken: morale.broken,
-            domain: orders.domain,
-            objective_site: match (orders.posture, orders.objective) {
-                (Posture::Advance, Some(Objective::Site(s))) => Some(s as u32),
-                _ => None,
-            },
-            speed_kmh: orders.speed_kmh,
-        };
+    // Every force keeps its entity for the whole run, so every row is
+    // overwritten: the table is laid out afresh (rows of missing forces
+    // dead) only when its size is not the theatre's or a force is missing.
+    let fill = |rows: &mut [ForceRow]| {
+        let mut written = 0;
+        for (idx, fac, pos, st, arms, orders, morale) in &forces {
+            rows[idx.0 as usize] = ForceRow {
+                pos: pos.0,
+                faction: fac.0,
+                strength: st.current,
+                lethality: arms.lethality,
+                weapon_range_km: arms.weapon_range_km,
+                sensor_range_km: arms.sensor_range_km,
+                broken: morale.broken,
+                domain: orders.domain,
+                objective_site: match (orders.posture, orders.objective) {
+                    (Posture::Advance, Some(Objective::Site(s))) => Some(s as u32),
+                    _ => None,
+                },
+                speed_kmh: orders.speed_kmh,
+            };
+            written += 1;
+        }
+        written
+    };
+    if table.rows.len() != n || fill(&mut table.rows) != n {
+        table.rows.clear();
+        table.rows.resize(n, placeholder);
+        fill(&mut table.rows);
     }
     neighbours.refresh(&theatre, &table, theatre.scenario.tick_hours);
 }
