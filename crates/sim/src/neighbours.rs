@@ -149,8 +149,7 @@ impl Neighbours {
             self.build(th, table, tick_hours);
             return;
         }
-        let outside =
-            |(r, (a, &s)): (&crate::force::ForceRow, (&Vec2, &f64))| r.pos.distance_sq(*a) > s * s;
+        let outside = |(r, (a, &s)): (&ForceRow, (&Vec2, &f64))| r.pos.distance_sq(*a) > s * s;
         let rows = || table.rows.iter().zip(self.anchor.iter().zip(&self.skin));
         if rows().any(outside) {
             for (k, row) in rows().enumerate() {
