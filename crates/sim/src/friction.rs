@@ -94,15 +94,17 @@ pub struct FrictionState {
     /// The pair slot of each contact line, `u32::MAX` if its pair has no
     /// friction now.
     line_slot: Vec<u32>,
-    /// (segment, force, side) for every force manning a segment of a line
-    /// with friction, by force; the side is the sign of the cross product
+    /// (2 · segment + side of the line, force, side of the segment) for
+    /// every force manning a segment of a line with friction, by force: the
+    /// side of the line is 0 for a force of the line's first faction, 1 for
+    /// the second; the side of the segment is the sign of the cross product
     /// of the segment with the force's offset.
     manning: Vec<(u32, u32, f64)>,
     /// The same in (pair slot, force) order, when lines of several pairs
     /// are manned.
     manning_by_slot: Vec<(u32, u32, f64)>,
-    /// The same by segment (force order within a segment); the segment
-    /// `s`'s entries end at `segment_ends[s]`.
+    /// The same by segment and side of the line (force order within each);
+    /// the entries of key `k` end at `segment_ends[k]`.
     manning_by_segment: Vec<(u32, u32, f64)>,
     segment_ends: Vec<u32>,
     counts: Vec<u32>,
@@ -805,8 +807,9 @@ fn find_contacts(t: &Tick, near: &Neighbours, st: &mut FrictionState) {
     };
     let line_slot = &st.line_slot;
     let segments = &t.th.scenario.segments;
-    let group =
-        |m: &(u32, u32, f64)| (line_slot[segments[m.0 as usize].line] as u64) << 18 | m.1 as u64;
+    let group = |m: &(u32, u32, f64)| {
+        (line_slot[segments[m.0 as usize >> 1].line] as u64) << 18 | m.1 as u64
+    };
     let n = (by_force.len() / entries).clamp(1, max);
     st.cuts.clear();
     st.cuts.push((0, 0));
@@ -830,6 +833,7 @@ fn find_contacts(t: &Tick, near: &Neighbours, st: &mut FrictionState) {
         by_segment: &st.manning_by_segment,
         ends: &st.segment_ends,
         line_slot,
+        several_slots,
     };
     let (cuts, near, factors) = (&st.cuts, &st.near, &st.factors);
     let work = |(c, chunk): (usize, &mut Chunk)| {
@@ -904,7 +908,8 @@ fn man_segments(
                 let (d, _) = point_segment_distance(r.pos, seg.a, seg.b);
                 if d <= line.buffer_km {
                     let side = (seg.b - seg.a).cross(r.pos - seg.a);
-                    chunk.manning.push((s, i as u32, side));
+                    let key = 2 * s + u32::from(r.faction == line.between[1]);
+                    chunk.manning.push((key, i as u32, side));
                     let (first, several) = &mut chunk.slots;
                     *several |= first.is_some_and(|f| f != slot);
                     *first = Some(slot);
@@ -920,24 +925,25 @@ fn man_segments(
             first_slot = Some(f);
         }
     }
-    // By segment, in force order within each (a stable counting sort).
+    // By segment and side of the line, in force order within each (a
+    // stable counting sort).
     counting_sort(
         &st.manning,
         &mut st.manning_by_segment,
         &mut st.counts,
-        segments.len(),
+        2 * segments.len(),
         |m| m.0 as usize,
     );
     st.segment_ends.clear();
     st.segment_ends
-        .extend_from_slice(&st.counts[..segments.len()]);
+        .extend_from_slice(&st.counts[..2 * segments.len()]);
     if several_slots {
         counting_sort(
             &st.manning,
             &mut st.manning_by_slot,
             &mut st.counts,
             t.th.pairs.len(),
-            |m| line_slot[segments[m.0 as usize].line] as usize,
+            |m| line_slot[segments[m.0 as usize >> 1].line] as usize,
         );
     }
     several_slots
@@ -948,9 +954,12 @@ struct Lines<'a> {
     /// In (pair slot, force) order.
     by_force: &'a [(u32, u32, f64)],
     by_segment: &'a [(u32, u32, f64)],
-    /// Segment `s`'s entries in `by_segment` end at `ends[s]`.
+    /// The entries of key `k` (2 · segment + side of the line) in
+    /// `by_segment` end at `ends[k]`.
     ends: &'a [u32],
     line_slot: &'a [u32],
+    /// Whether lines of several pairs are manned.
+    several_slots: bool,
 }
 
 /// Finds the line contacts of the forces of `entries` (a range of
@@ -968,32 +977,34 @@ fn line_contacts(
 ) {
     let rows = t.rows;
     let segments = &t.th.scenario.segments;
-    let slot_of = |s: u32| lines.line_slot[segments[s as usize].line];
+    let slot_of = |key: u32| lines.line_slot[segments[key as usize >> 1].line];
     let by_force = &lines.by_force[entries];
     let mut facing = std::mem::take(&mut chunk.facing);
     let mut k = 0;
     while k < by_force.len() {
-        let (s0, x, _) = by_force[k];
-        let slot = slot_of(s0);
+        let (key0, x, _) = by_force[k];
+        let slot = slot_of(key0);
         let end = k + by_force[k..]
             .iter()
-            .take_while(|m| m.1 == x && slot_of(m.0) == slot)
+            .take_while(|m| m.1 == x && (!lines.several_slots || slot_of(m.0) == slot))
             .count();
         let rx = &rows[x as usize];
-        // The forces of the other faction facing x across a segment both
-        // man (on opposite sides, or on the line), above x in index order.
+        // The forces of the other faction (the other side of the line)
+        // facing x across a segment both man (on opposite sides of it, or
+        // on it), above x in index order.
         facing.clear();
-        for &(s, _, side_x) in &by_force[k..end] {
-            let from = if s == 0 {
+        for &(key, _, side_x) in &by_force[k..end] {
+            let other = (key ^ 1) as usize;
+            let from = if other == 0 {
                 0
             } else {
-                lines.ends[s as usize - 1] as usize
+                lines.ends[other - 1] as usize
             };
-            let manned = &lines.by_segment[from..lines.ends[s as usize] as usize];
+            let manned = &lines.by_segment[from..lines.ends[other] as usize];
             let above = manned.partition_point(|m| m.1 <= x);
             for &(_, y, side_y) in &manned[above..] {
-                if rows[y as usize].faction != rx.faction && side_x * side_y <= 0.0 {
-                    facing.push((y, s));
+                if side_x * side_y <= 0.0 {
+                    facing.push((y, key >> 1));
                 }
             }
         }
