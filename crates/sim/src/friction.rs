@@ -146,41 +146,55 @@ impl FrictionState {
     }
 }
 
-/// Slots of a [`Memo`]: enough that the strength products of a large
-/// theatre's contacts, which spread as clashes wear forces down, mostly hit.
-const MEMO_SLOTS: usize = 4096;
+/// A [`Memo`] has between these many slots: a few for a theatre of a few
+/// dozen forces (a small table stays in the fastest caches), many for a
+/// theatre of 100,000 (whose strength products spread as clashes wear
+/// forces down).
+const MEMO_SLOTS: (usize, usize) = (256, 16_384);
 
 /// A direct-mapped memo of `f(x, a)` for one parameter `a`: the same
 /// function of the same input gives the same bits, without computing `f`
-/// again for an input seen recently (4,096 slots keyed by the bits of `x`).
+/// again for an input seen recently (slots keyed by the bits of `x`).
 #[derive(Debug, Clone)]
 struct Memo {
     param: f64,
     /// The last input and value (runs of equal inputs are common: forces at
     /// their initial strength), checked before the slots.
     last: (u64, f64),
-    slots: Box<[(u64, f64); MEMO_SLOTS]>,
+    /// A power of two of them.
+    slots: Vec<(u64, f64)>,
 }
+
+/// No key matches an empty slot until stored (a NaN input is never looked
+/// up).
+const EMPTY: (u64, f64) = (0x7ff8_0000_0000_0000, f64::NAN);
 
 impl Default for Memo {
     fn default() -> Self {
         Self {
             param: f64::NAN,
-            // No key matches until stored (a NaN input is never looked up).
-            last: (f64::NAN.to_bits(), f64::NAN),
-            slots: Box::new([(f64::NAN.to_bits(), f64::NAN); MEMO_SLOTS]),
+            last: EMPTY,
+            slots: vec![EMPTY; MEMO_SLOTS.0],
         }
     }
 }
 
 impl Memo {
-    /// Forgets every value if the parameter is not `param`.
-    fn set_param(&mut self, param: f64) {
+    /// Forgets every value if the parameter is not `param`, and grows to
+    /// about one slot per 8 of `inputs` (the number of lookups of a tick).
+    fn prepare(&mut self, param: f64, inputs: usize) {
         if param.to_bits() != self.param.to_bits() {
             *self = Self {
                 param,
                 ..Default::default()
             };
+        }
+        let wanted = (inputs / 8)
+            .next_power_of_two()
+            .clamp(MEMO_SLOTS.0, MEMO_SLOTS.1);
+        if wanted > self.slots.len() {
+            self.slots = vec![EMPTY; wanted];
+            self.last = EMPTY;
         }
     }
 
@@ -193,7 +207,7 @@ impl Memo {
         if self.last.0 == bits {
             return self.last.1;
         }
-        let at = ((bits ^ (bits >> 29) ^ (bits >> 47)) as usize) % MEMO_SLOTS;
+        let at = (bits ^ (bits >> 29) ^ (bits >> 47)) as usize & (self.slots.len() - 1);
         let slot = &mut self.slots[at];
         if slot.0 != bits {
             *slot = (bits, f(x, self.param));
@@ -669,11 +683,13 @@ fn merge_order(c: &RawContact) -> (u64, u64, u32) {
 impl Chunk {
     fn begin(&mut self, t: &Tick) {
         let p = &t.th.scenario.params.friction;
+        // Sized by the contacts of the last tick.
+        let inputs = self.contacts.len();
+        self.size_factor.prepare(p.size_exponent, inputs);
+        self.proximity_factor.prepare(p.proximity_scale_km, inputs);
         self.contacts.clear();
         self.values.clear();
         self.runs.clear();
-        self.size_factor.set_param(p.size_exponent);
-        self.proximity_factor.set_param(p.proximity_scale_km);
         self.last = None;
     }
 
@@ -1313,7 +1329,7 @@ sensor_range_km = 15
                 } else {
                     rng.random::<f64>() * 10.0
                 };
-                memo.set_param(exponent);
+                memo.prepare(exponent, k * 40);
                 let got = memo.get(x, f64::powf);
                 assert_eq!(
                     got.to_bits(),
@@ -1322,7 +1338,8 @@ sensor_range_km = 15
                 );
             }
         }
-        memo.set_param(0.5);
+        assert_eq!(memo.slots.len(), MEMO_SLOTS.1, "grown");
+        memo.prepare(0.5, 0);
         assert!(memo.get(f64::NAN, f64::powf).is_nan());
     }
 
