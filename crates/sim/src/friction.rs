@@ -167,7 +167,7 @@ struct Memo {
 
 /// No key matches an empty slot until stored (a NaN input is never looked
 /// up).
-const EMPTY: (u64, f64) = (0x7ff8_0000_0000_0000, f64::NAN);
+const EMPTY: (u64, f64) = (f64::NAN.to_bits(), f64::NAN);
 
 impl Default for Memo {
     fn default() -> Self {
@@ -223,7 +223,6 @@ struct RawContact {
     /// slot << 36 | i << 18 | j with i < j: the order (force indices < 2¹⁸).
     key: u64,
     dist: f64,
-    slot: u32,
     /// 0 for proximity, segment + 1 for a line contact.
     segment: u32,
 }
@@ -234,9 +233,12 @@ impl RawContact {
         Self {
             key: (slot as u64) << 36 | (i as u64) << 18 | j as u64,
             dist,
-            slot,
             segment: segment.map_or(0, |s| s + 1),
         }
+    }
+
+    fn slot(&self) -> u32 {
+        (self.key >> 36) as u32
     }
 
     fn i(&self) -> u32 {
@@ -707,7 +709,7 @@ impl Chunk {
         let (th, p) = (t.th, &t.th.scenario.params.friction);
         let (i, j) = (c.i(), (c.key & 0x3_ffff) as u32);
         let (ri, rj) = (&t.rows[i as usize], &t.rows[j as usize]);
-        let slot = c.slot as usize;
+        let slot = c.slot() as usize;
         let size = self.size_factor.get(
             ri.strength * rj.strength / (p.reference_strength * p.reference_strength),
             f64::powf,
@@ -739,8 +741,8 @@ impl Chunk {
             * modifier
             * (1.0 + comp);
         match self.runs.last_mut() {
-            Some(run) if run.0 == c.slot => run.1 += 1,
-            _ => self.runs.push((c.slot, 1, modifier)),
+            Some(run) if run.0 == c.slot() => run.1 += 1,
+            _ => self.runs.push((c.slot(), 1, modifier)),
         }
         self.values.push(hazard);
         self.contacts.push(Contact {
@@ -798,7 +800,6 @@ fn find_contacts(t: &Tick, near: &Neighbours, st: &mut FrictionState) {
             st.near.push(RawContact {
                 key,
                 dist: d2.sqrt(),
-                slot: (key >> 36) as u32,
                 segment: 0,
             });
         }
@@ -1158,7 +1159,7 @@ fn incursions(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{Domain, RawScenario, Scenario};
+    use crate::testing::row;
     use proptest::prelude::*;
     use rand::SeedableRng;
     use std::sync::Arc;
@@ -1167,13 +1168,8 @@ mod tests {
     /// tracked) and three lines of two pairs, one with its factions named
     /// the other way round.
     fn lines_theatre() -> Arc<Theatre> {
-        let text = r#"
-[scenario]
-name = "t"
-start_date = "2017-06-13"
-horizon_days = 1
-tick_hours = 1
-origin = { lat = 35.95, lon = 39.017 }
+        crate::testing::theatre(
+            r#"
 [[faction]]
 id = "a"
 [[faction]]
@@ -1210,9 +1206,8 @@ faction = "a"
 position = { x_km = 500, y_km = 500 }
 strength = 1
 sensor_range_km = 15
-"#;
-        let raw: RawScenario = toml::from_str(text).unwrap();
-        Arc::new(Theatre::new(Scenario::try_from(raw).unwrap()))
+"#,
+        )
     }
 
     /// The contacts by definition: every pair of living forces of a tracked
@@ -1267,17 +1262,8 @@ sensor_range_km = 15
             let th = lines_theatre();
             let rows: Vec<ForceRow> = forces
                 .iter()
-                .map(|&(x, y, sensor, faction, alive)| ForceRow {
-                    pos: Vec2::new(x, y),
-                    faction: FactionId(faction),
-                    strength: if alive { 100.0 } else { 0.0 },
-                    lethality: 0.0,
-                    weapon_range_km: 0.0,
-                    sensor_range_km: sensor,
-                    broken: false,
-                    domain: Domain::Ground,
-                    objective_site: None,
-                    speed_kmh: 0.0,
+                .map(|&(x, y, sensor, faction, alive)| {
+                    row(x, y, sensor, 0.0, if alive { 100.0 } else { 0.0 }, faction)
                 })
                 .collect();
             let table = ForceTable { rows };

@@ -30,6 +30,8 @@ pub mod rng;
 pub mod scenario;
 pub mod site;
 pub mod spatial;
+#[cfg(test)]
+mod testing;
 pub mod theatre;
 pub mod world;
 

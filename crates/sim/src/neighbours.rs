@@ -149,15 +149,15 @@ impl Neighbours {
             self.build(th, table, tick_hours);
             return;
         }
-        let outside = |(r, (a, &s)): (&ForceRow, (&Vec2, &f64))| r.pos.distance_sq(*a) > s * s;
-        let rows = || table.rows.iter().zip(self.anchor.iter().zip(&self.skin));
-        if rows().any(outside) {
-            for (k, row) in rows().enumerate() {
-                if outside(row) {
-                    let d = &mut self.doublings[k];
-                    *d = (*d + 1).min(MAX_SKIN_DOUBLINGS);
-                }
+        let mut left = false;
+        for (k, r) in table.rows.iter().enumerate() {
+            let s = self.skin[k];
+            if r.pos.distance_sq(self.anchor[k]) > s * s {
+                left = true;
+                self.doublings[k] = (self.doublings[k] + 1).min(MAX_SKIN_DOUBLINGS);
             }
+        }
+        if left {
             self.build(th, table, tick_hours);
         }
     }
@@ -419,19 +419,13 @@ fn scan(table: &ForceTable, list: &[u32], p: Vec2, r: f64, mut f: impl FnMut(u32
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::force::ForceRow;
-    use crate::scenario::{Domain, FactionId, RawScenario, Scenario};
+    use crate::testing::row;
     use proptest::prelude::*;
     use std::sync::Arc;
 
     fn theatre() -> Arc<Theatre> {
-        let text = r#"
-[scenario]
-name = "t"
-start_date = "2017-06-13"
-horizon_days = 1
-tick_hours = 1
-origin = { lat = 35.95, lon = 39.017 }
+        crate::testing::theatre(
+            r#"
 [[faction]]
 id = "a"
 [[faction]]
@@ -453,24 +447,8 @@ id = "s"
 kind = "oil_field"
 position = { x_km = 3, y_km = -4 }
 capture_radius_km = 6
-"#;
-        let raw: RawScenario = toml::from_str(text).unwrap();
-        Arc::new(Theatre::new(Scenario::try_from(raw).unwrap()))
-    }
-
-    fn row(x: f64, y: f64, sensor: f64, speed: f64, strength: f64, faction: u16) -> ForceRow {
-        ForceRow {
-            pos: Vec2::new(x, y),
-            faction: FactionId(faction),
-            strength,
-            lethality: 0.0,
-            weapon_range_km: sensor / 2.0,
-            sensor_range_km: sensor,
-            broken: false,
-            domain: Domain::Ground,
-            objective_site: None,
-            speed_kmh: speed,
-        }
+"#,
+        )
     }
 
     /// The living forces within `r` of `p`; around force `of`, only those

@@ -863,40 +863,35 @@ segment_km = 3
 "#,
         header(3.0, 1.0)
     );
-    for k in 0..50 {
-        let x = -25.0 + k as f64;
-        let y = -25.0 + k as f64;
-        let patrol = |x2: f64, y2: f64| {
+    // A force; a patrol goes 4 km east and back.
+    let force = |id: String,
+                 faction: &str,
+                 (x, y): (f64, f64),
+                 strength: u32,
+                 sensor: f64,
+                 patrols: bool| {
+        let patrol = if patrols {
             format!(
-                "posture = \"patrol\"\nspeed_kmh = 0.7\nroute = [{{ x_km = {x2}, y_km = {y2} }}, {{ x_km = {}, y_km = {y2} }}]\n",
-                x2 + 4.0
+                "posture = \"patrol\"\nspeed_kmh = 0.7\nroute = [{{ x_km = {x}, y_km = {y} }}, {{ x_km = {}, y_km = {y} }}]\n",
+                x + 4.0
             )
+        } else {
+            String::new()
         };
+        format!(
+            "[[force]]\nid = \"{id}\"\nfaction = \"{faction}\"\nposition = {{ x_km = {x}, y_km = {y} }}\nstrength = {strength}\nsensor_range_km = {sensor}\n{patrol}\n"
+        )
+    };
+    for k in 0..50u32 {
+        let x = -25.0 + k as f64;
         let (ya, yb) = if k % 2 == 0 {
             (-1.2, 1.4)
         } else {
             (13.3, 10.6)
         };
-        t += &format!(
-            "[[force]]\nid = \"a{k}\"\nfaction = \"a\"\nposition = {{ x_km = {x}, y_km = {ya} }}\nstrength = {}\nsensor_range_km = 2\n{}\n",
-            300 + 7 * k,
-            if k % 3 == 0 {
-                patrol(x, ya)
-            } else {
-                String::new()
-            }
-        );
-        t += &format!(
-            "[[force]]\nid = \"b{k}\"\nfaction = \"b\"\nposition = {{ x_km = {x}, y_km = {yb} }}\nstrength = 400\nsensor_range_km = 3\n{}\n",
-            if k % 4 == 1 {
-                patrol(x, yb)
-            } else {
-                String::new()
-            }
-        );
-        t += &format!(
-            "[[force]]\nid = \"c{k}\"\nfaction = \"c\"\nposition = {{ x_km = 1.1, y_km = {y} }}\nstrength = 250\nsensor_range_km = 2\n\n"
-        );
+        t += &force(format!("a{k}"), "a", (x, ya), 300 + 7 * k, 2.0, k % 3 == 0);
+        t += &force(format!("b{k}"), "b", (x, yb), 400, 3.0, k % 4 == 1);
+        t += &force(format!("c{k}"), "c", (1.1, x), 250, 2.0, false);
     }
     t
 }
