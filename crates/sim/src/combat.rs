@@ -66,10 +66,8 @@ pub fn resolve_combat(
             continue;
         }
         let start = sc.targets.len();
-        near.for_each_near_force(&table, i as u32, me.weapon_range_km, |j, _| {
-            if relations.hostile(me.faction, rows[j as usize].faction) {
-                sc.targets.push(j);
-            }
+        near.for_each_hostile_in_range(&table, &relations, i as u32, |j, _| {
+            sc.targets.push(j);
         });
         if sc.targets.len() > start {
             sc.shooters.push(i as u32);

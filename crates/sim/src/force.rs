@@ -9,6 +9,7 @@ use bevy_ecs::prelude::*;
 
 use crate::geo::Vec2;
 use crate::neighbours::Neighbours;
+use crate::relation::RelationMatrix;
 use crate::scenario::{Domain, FactionId, Objective, Posture};
 use crate::theatre::TheatreRes;
 
@@ -131,6 +132,7 @@ pub struct ForceTable {
 /// lists (rebuilt only when some force has left its skin).
 pub fn index_forces(
     theatre: Res<TheatreRes>,
+    relations: Res<RelationMatrix>,
     mut table: ResMut<ForceTable>,
     mut neighbours: ResMut<Neighbours>,
     forces: Query<(
@@ -186,5 +188,5 @@ pub fn index_forces(
         table.rows.resize(n, placeholder);
         fill(&mut table.rows);
     }
-    neighbours.refresh(&theatre, &table, theatre.scenario.tick_hours);
+    neighbours.refresh(&theatre, &table, &relations, theatre.scenario.tick_hours);
 }

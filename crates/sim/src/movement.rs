@@ -15,7 +15,7 @@ use crate::geo::Vec2;
 use crate::metrics::{Clock, LogEvent, Metrics};
 use crate::neighbours::Neighbours;
 use crate::relation::RelationMatrix;
-use crate::scenario::{Circle, FactionId, Posture, Stance, ZoneRule};
+use crate::scenario::{Circle, Posture, Stance, ZoneRule};
 use crate::theatre::TheatreRes;
 
 /// Moves every living force one tick.
@@ -59,7 +59,7 @@ pub fn move_forces(
         if !morale.broken
             && orders.posture == Posture::Advance
             && params.halt_in_combat
-            && enemy_in_range(&table, &near, &relations, idx.0, fac.0)
+            && enemy_in_range(&table, &near, &relations, idx.0)
         {
             continue;
         }
@@ -110,15 +110,12 @@ fn enemy_in_range(
     near: &Neighbours,
     relations: &RelationMatrix,
     i: u32,
-    faction: FactionId,
 ) -> bool {
-    let Some(me) = table.rows.get(i as usize) else {
+    if table.rows.get(i as usize).is_none() {
         return false;
-    };
+    }
     let mut found = false;
-    near.for_each_near_force(table, i, me.weapon_range_km, |j, _| {
-        found |= relations.hostile(faction, table.rows[j as usize].faction);
-    });
+    near.for_each_hostile_in_range(table, relations, i, |_, _| found = true);
     found
 }
 

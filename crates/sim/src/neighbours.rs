@@ -21,7 +21,13 @@
 //!   zone with an incursion hazard, within its bounding radius + `s_j`;
 //! - force `i` lists the segments of the contact lines drawn between its
 //!   faction and another whose midpoint is within the theatre's segment
-//!   reach + `s_i`.
+//!   reach + `s_i`;
+//! - force `i` lists apart the forces `j` of its first list that are
+//!   hostile to it now with `|a_i − a_j| ≤ w_i + s_i + s_j`, `w_i` its
+//!   weapon range: the only ones that combat and the halt of an advance
+//!   ask about. This list is filtered again from the first whenever a
+//!   stance has changed ([`RelationMatrix::version`]); until then (a stance
+//!   changed since the last index), the query filters the first list.
 //!
 //! The lists stay valid while every force is within its skin of where it was
 //! at build time, `|p_j − a_j| ≤ s_j`: then any `j` within `r ≤ reach_i` of
@@ -48,6 +54,7 @@ use bevy_ecs::prelude::Resource;
 
 use crate::force::{ForceRow, ForceTable};
 use crate::geo::Vec2;
+use crate::relation::RelationMatrix;
 use crate::scenario::ZoneRule;
 use crate::spatial::SpatialGrid;
 use crate::theatre::Theatre;
@@ -111,6 +118,11 @@ pub struct Neighbours {
     zones: Lists,
     /// Per force: candidate segments.
     segments: Lists,
+    /// Per force: candidate forces hostile to it, within its weapon range
+    /// and the skins.
+    hostile: Lists,
+    /// The relations' version the hostile lists were filtered with.
+    hostile_version: u64,
     grid: SpatialGrid,
     scratch: Vec<f64>,
     /// Candidate friction pairs: (slot << 36 | i << 18 | j, i, j) with
@@ -140,13 +152,21 @@ impl Neighbours {
     }
 
     /// Rebuilds the lists if some force has left its skin (or they are
-    /// stale); the skins of the forces that left theirs double.
-    pub fn refresh(&mut self, th: &Theatre, table: &ForceTable, tick_hours: f64) {
+    /// stale); the skins of the forces that left theirs double. Filters the
+    /// hostile lists again if a stance has changed since they were.
+    pub fn refresh(
+        &mut self,
+        th: &Theatre,
+        table: &ForceTable,
+        relations: &RelationMatrix,
+        tick_hours: f64,
+    ) {
         let n = table.rows.len();
         if self.stale || self.anchor.len() != n || self.doublings.len() != n {
             self.doublings.clear();
             self.doublings.resize(n, 0);
             self.build(th, table, tick_hours);
+            self.filter_hostile(table, relations);
             return;
         }
         let mut left = false;
@@ -159,6 +179,28 @@ impl Neighbours {
         }
         if left {
             self.build(th, table, tick_hours);
+            self.filter_hostile(table, relations);
+        } else if relations.version() != self.hostile_version {
+            self.filter_hostile(table, relations);
+        }
+    }
+
+    /// The hostile lists, from the force lists and the stances now.
+    fn filter_hostile(&mut self, table: &ForceTable, relations: &RelationMatrix) {
+        self.hostile_version = relations.version();
+        self.hostile.clear();
+        let (rows, anchor, skin) = (&table.rows, &self.anchor, &self.skin);
+        for (i, r) in rows.iter().enumerate() {
+            let reach = r.weapon_range_km + skin[i];
+            self.hostile
+                .items
+                .extend(self.forces.get(i).iter().copied().filter(|&j| {
+                    let j = j as usize;
+                    relations.hostile(r.faction, rows[j].faction)
+                        && anchor[j].distance(anchor[i]) <= reach + skin[j]
+                }));
+            // Already in order.
+            self.hostile.starts.push(self.hostile.items.len() as u32);
         }
     }
 
@@ -351,6 +393,30 @@ impl Neighbours {
         scan(table, self.forces.get(i as usize), p, r, f);
     }
 
+    /// Calls `f(j, distance)` for every living force `j` hostile to force
+    /// `i` (under `relations`) within its weapon range, in ascending index
+    /// order.
+    pub fn for_each_hostile_in_range(
+        &self,
+        table: &ForceTable,
+        relations: &RelationMatrix,
+        i: u32,
+        mut f: impl FnMut(u32, f64),
+    ) {
+        let me = &table.rows[i as usize];
+        let (p, r) = (me.pos, me.weapon_range_km);
+        if relations.version() == self.hostile_version {
+            scan(table, self.hostile.get(i as usize), p, r, f);
+        } else {
+            // A stance changed since the last index.
+            scan(table, self.forces.get(i as usize), p, r, |j, d| {
+                if relations.hostile(me.faction, table.rows[j as usize].faction) {
+                    f(j, d);
+                }
+            });
+        }
+    }
+
     /// As [`Self::for_each_near_force`], around site `s` within `r` (at most
     /// its capture radius).
     pub fn for_each_near_site(
@@ -419,6 +485,7 @@ fn scan(table: &ForceTable, list: &[u32], p: Vec2, r: f64, mut f: impl FnMut(u32
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::{FactionId, Stance};
     use crate::testing::row;
     use proptest::prelude::*;
     use std::sync::Arc;
@@ -435,6 +502,9 @@ id = "c"
 [[relation]]
 between = ["a", "c"]
 stance = "allied"
+[[relation]]
+between = ["b", "c"]
+stance = "hostile"
 # Sets the grid cell to 15 km, as in the forces of the test.
 [[force]]
 id = "far"
@@ -496,8 +566,23 @@ capture_radius_km = 6
                     .collect(),
             };
             let mut near = Neighbours::new();
+            let mut relations = RelationMatrix::new(&th);
+            let (a, b) = (FactionId(0), FactionId(1));
             for t in 0..ticks {
-                near.refresh(&th, &table, 1.0);
+                // The stance of a and b flips every 5 ticks, before or
+                // after the index (so that queries see stances the hostile
+                // lists were not filtered with).
+                let flip = |relations: &mut RelationMatrix| {
+                    let s = if relations.hostile(a, b) { Stance::Rival } else { Stance::Hostile };
+                    relations.set_stance(a, b, s);
+                };
+                if t % 5 == 1 {
+                    flip(&mut relations);
+                }
+                near.refresh(&th, &table, &relations, 1.0);
+                if t % 5 == 3 {
+                    flip(&mut relations);
+                }
                 for i in 0..table.rows.len() {
                     let r = table.rows[i];
                     for radius in [r.sensor_range_km, r.weapon_range_km] {
@@ -505,6 +590,11 @@ capture_radius_km = 6
                         near.for_each_near_force(&table, i as u32, radius, |j, d| got.push((j, d)));
                         prop_assert_eq!(got, brute(&th, &table, r.pos, radius, Some(i)));
                     }
+                    let mut got = Vec::new();
+                    near.for_each_hostile_in_range(&table, &relations, i as u32, |j, d| got.push((j, d)));
+                    let mut want = brute(&th, &table, r.pos, r.weapon_range_km, Some(i));
+                    want.retain(|&(j, _)| relations.hostile(r.faction, table.rows[j as usize].faction));
+                    prop_assert_eq!(got, want);
                 }
                 // Every tracked pair within the larger sensor range is a
                 // candidate friction pair, in key order.

@@ -16,6 +16,9 @@ pub struct RelationMatrix {
     hostile_after: Vec<Option<u32>>,
     truces: Vec<Vec<Truce>>,
     clashes: Vec<u32>,
+    /// Counts the stance changes of the run: lists filtered by stance know
+    /// from it whether they are still current.
+    version: u64,
 }
 
 impl RelationMatrix {
@@ -30,6 +33,7 @@ impl RelationMatrix {
             hostile_after: Vec::with_capacity(n * n),
             truces: Vec::with_capacity(n * n),
             clashes: vec![0; n * n],
+            version: 0,
         };
         for a in 0..n {
             for b in 0..n {
@@ -62,9 +66,17 @@ impl RelationMatrix {
         self.deconfliction[self.ix(a, b)]
     }
 
+    /// The number of stance changes so far in the run.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
     /// Sets the stance (both directions).
     pub fn set_stance(&mut self, a: FactionId, b: FactionId, s: Stance) {
         let (i, j) = (self.ix(a, b), self.ix(b, a));
+        if self.stance[i] != s {
+            self.version += 1;
+        }
         self.stance[i] = s;
         self.stance[j] = s;
     }
