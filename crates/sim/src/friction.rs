@@ -109,6 +109,9 @@ pub struct FrictionState {
     segment_ends: Vec<u32>,
     counts: Vec<u32>,
     involved: Vec<bool>,
+    /// What the manning of the last tick was found from, to reuse the
+    /// entries of the forces that have not moved since.
+    manned: Manned,
     /// Forces inside the zone at hand (incursions).
     inside: Vec<u32>,
 }
@@ -134,6 +137,7 @@ impl FrictionState {
     /// else is rebuilt every tick; the buffers and memos are kept (a memo
     /// holds values of a function, the same in every run).
     pub fn reset(&mut self, pairs: usize) {
+        self.manned.at.clear();
         self.clocks.clear();
         self.clocks.resize(
             pairs,
@@ -144,6 +148,24 @@ impl FrictionState {
             },
         );
     }
+}
+
+/// The manning entries of the last tick, by force, and what they were
+/// found from: a force's entries depend only on its position, on the
+/// factions involved in friction and on the lines' pair slots (which depend
+/// on the stances), so a force that has not moved keeps them while those
+/// are unchanged.
+#[derive(Debug, Clone, Default)]
+struct Manned {
+    /// The last tick's entries, in force order.
+    entries: Vec<(u32, u32, f64)>,
+    /// Force `i`'s are `entries[starts[i]..starts[i + 1]]`.
+    starts: Vec<u32>,
+    /// The position they were found at (NaN: dead or not involved, none
+    /// found).
+    at: Vec<Vec2>,
+    line_slot: Vec<u32>,
+    involved: Vec<bool>,
 }
 
 /// A [`Memo`] has between these many slots: a few for a theatre of a few
@@ -666,6 +688,8 @@ struct Chunk {
     /// The manning entries of a range of forces, and (the slot of the
     /// first, whether there are several).
     manning: Vec<(u32, u32, f64)>,
+    /// Where the entries of each force of the range end in `manning`.
+    force_ends: Vec<u32>,
     slots: (Option<u32>, bool),
     /// Memo of the size factor, `x^γ` (many contacts share strengths).
     size_factor: Memo,
@@ -683,6 +707,14 @@ fn merge_order(c: &RawContact) -> (u64, u64, u32) {
 }
 
 impl Chunk {
+    /// Takes a manning entry of a line of pair slot `slot`.
+    fn man(&mut self, entry: (u32, u32, f64), slot: u32) {
+        self.manning.push(entry);
+        let (first, several) = &mut self.slots;
+        *several |= first.is_some_and(|f| f != slot);
+        *first = Some(slot);
+    }
+
     fn begin(&mut self, t: &Tick) {
         let p = &t.th.scenario.params.friction;
         // Sized by the contacts of the last tick.
@@ -766,6 +798,8 @@ pub const MAX_CHUNKS: usize = 8;
 /// segment), merged in contact order, with their hazards.
 fn find_contacts(t: &Tick, near: &Neighbours, st: &mut FrictionState) {
     st.near.clear();
+    // The last tick's manning, kept for the forces that have not moved.
+    std::mem::swap(&mut st.manning, &mut st.manned.entries);
     st.manning.clear();
     st.factors.update(t);
     let pairs = t.th.pairs.len();
@@ -902,6 +936,10 @@ fn man_segments(
             .map_or(u32::MAX, |s| s as u32)
     }));
     let (line_slot, involved) = (&st.line_slot, &st.involved);
+    let manned = &st.manned;
+    let reuse = manned.at.len() == rows.len()
+        && manned.line_slot == *line_slot
+        && manned.involved == *involved;
     // In chunks of forces (a force mans about two segments), concatenated.
     let n = (2 * rows.len() / entries).clamp(1, max);
     if st.list.chunks.len() < n {
@@ -909,39 +947,60 @@ fn man_segments(
     }
     in_chunks(&mut st.list.chunks[..n], |(c, chunk)| {
         chunk.manning.clear();
+        chunk.force_ends.clear();
         chunk.slots = (None, false);
         let forces = rows.len() * c / n..rows.len() * (c + 1) / n;
         for (r, i) in rows[forces.clone()].iter().zip(forces) {
             if !r.alive() || !involved[r.faction.index()] {
-                continue;
-            }
-            for &s in near.segments_near(i as u32) {
-                let seg = &segments[s as usize];
-                let line = &lines[seg.line];
-                let slot = line_slot[seg.line];
-                if slot == u32::MAX || !line.between.contains(&r.faction) {
-                    continue;
+            } else if reuse && manned.at[i] == r.pos {
+                let at = manned.starts[i] as usize..manned.starts[i + 1] as usize;
+                for &m in &manned.entries[at] {
+                    chunk.man(m, line_slot[segments[m.0 as usize >> 1].line]);
                 }
-                let (d, _) = point_segment_distance(r.pos, seg.a, seg.b);
-                if d <= line.buffer_km {
-                    let side = (seg.b - seg.a).cross(r.pos - seg.a);
-                    let key = 2 * s + u32::from(r.faction == line.between[1]);
-                    chunk.manning.push((key, i as u32, side));
-                    let (first, several) = &mut chunk.slots;
-                    *several |= first.is_some_and(|f| f != slot);
-                    *first = Some(slot);
+            } else {
+                for &s in near.segments_near(i as u32) {
+                    let seg = &segments[s as usize];
+                    let line = &lines[seg.line];
+                    let slot = line_slot[seg.line];
+                    if slot == u32::MAX || !line.between.contains(&r.faction) {
+                        continue;
+                    }
+                    let (d, _) = point_segment_distance(r.pos, seg.a, seg.b);
+                    if d <= line.buffer_km {
+                        let side = (seg.b - seg.a).cross(r.pos - seg.a);
+                        let key = 2 * s + u32::from(r.faction == line.between[1]);
+                        chunk.man((key, i as u32, side), slot);
+                    }
                 }
             }
+            chunk.force_ends.push(chunk.manning.len() as u32);
         }
     });
     let (mut first_slot, mut several_slots) = (None, false);
+    let manned = &mut st.manned;
+    manned.starts.clear();
+    manned.starts.push(0);
     for chunk in &st.list.chunks[..n] {
+        let base = st.manning.len() as u32;
         st.manning.extend_from_slice(&chunk.manning);
+        manned
+            .starts
+            .extend(chunk.force_ends.iter().map(|&e| base + e));
         if let (Some(f), several) = chunk.slots {
             several_slots |= several || first_slot.is_some_and(|g| g != f);
             first_slot = Some(f);
         }
     }
+    manned.at.clear();
+    manned.at.extend(rows.iter().map(|r| {
+        if r.alive() && involved[r.faction.index()] {
+            r.pos
+        } else {
+            Vec2::new(f64::NAN, f64::NAN)
+        }
+    }));
+    manned.line_slot.clone_from(line_slot);
+    manned.involved.clone_from(involved);
     // By segment and side of the line, in force order within each (a
     // stable counting sort).
     counting_sort(
@@ -1214,14 +1273,21 @@ sensor_range_km = 15
     /// pair with friction, within the larger sensor range or facing each
     /// other across a segment of one of their lines (each within its buffer,
     /// on opposite sides or on it), with the lowest such segment.
-    fn brute_contacts(th: &Theatre, rows: &[ForceRow]) -> Vec<(usize, u32, u32, Option<u32>)> {
+    fn brute_contacts(
+        th: &Theatre,
+        relations: &RelationMatrix,
+        rows: &[ForceRow],
+    ) -> Vec<(usize, u32, u32, Option<u32>)> {
         let mut out = Vec::new();
         for (i, ri) in rows.iter().enumerate() {
             for (j, rj) in rows.iter().enumerate().skip(i + 1) {
                 let Some(slot) = th.slot(ri.faction, rj.faction) else {
                     continue;
                 };
-                if !ri.alive() || !rj.alive() {
+                if !ri.alive()
+                    || !rj.alive()
+                    || !relations.stance(ri.faction, rj.faction).has_friction()
+                {
                     continue;
                 }
                 let d2 = ri.pos.distance_sq(rj.pos);
@@ -1250,12 +1316,18 @@ sensor_range_km = 15
     proptest! {
         /// The contacts found, in any chunking, are the contacts by
         /// definition, in order, and each pair's cumulative hazards rise to
-        /// its total.
+        /// its total; over four ticks in which some forces move, some die
+        /// and a stance turns hostile and back (the manning of the forces
+        /// that stay put is reused).
         #[test]
         fn contacts_equal_their_definition(
             forces in prop::collection::vec(
                 (-22.0f64..22.0, -22.0f64..22.0, 0.0f64..4.0, 0u16..3, prop::bool::weighted(0.9)),
                 1..80,
+            ),
+            moves in prop::collection::vec(
+                (prop::bool::weighted(0.3), -3.0f64..3.0, -3.0f64..3.0, prop::bool::weighted(0.05)),
+                80,
             ),
             chunking in (1usize..40, 1usize..9),
         ) {
@@ -1266,39 +1338,54 @@ sensor_range_km = 15
                     row(x, y, sensor, 0.0, if alive { 100.0 } else { 0.0 }, faction)
                 })
                 .collect();
-            let table = ForceTable { rows };
-            let relations = RelationMatrix::new(&th);
+            let mut table = ForceTable { rows };
+            let mut relations = RelationMatrix::new(&th);
             let mut near = Neighbours::new();
-            near.refresh(&th, &table, &relations, 1.0);
             let competition = Competition::default();
-            let tick = Tick {
-                th: &th,
-                rows: &table.rows,
-                relations: &relations,
-                competition: &competition,
-                t0: 0.0,
-            };
             let mut st = FrictionState::new(th.pairs.len());
             st.set_chunking(chunking.0, chunking.1);
-            find_contacts(&tick, &near, &mut st);
-            let list = &st.list;
-            let total = list.bounds[th.pairs.len()] as usize;
-            let mut got = Vec::new();
-            for slot in 0..th.pairs.len() {
-                let (start, end) = (list.bounds[slot] as usize, list.bounds[slot + 1] as usize);
-                let mut previous = 0.0;
-                for k in start..end {
-                    let c = list.contact(k);
-                    got.push((slot, c.i, c.j, c.segment));
-                    let sum = list.cumulative(k);
-                    prop_assert!(sum > previous, "hazards are positive");
-                    previous = sum;
-                    // The search finds the contact whose share holds `pick`.
-                    prop_assert_eq!(list.search(start, end, sum), k + 1);
+            for t in 0..4 {
+                match t {
+                    2 => relations.set_stance(FactionId(0), FactionId(1), Stance::Hostile),
+                    3 => relations.set_stance(FactionId(0), FactionId(1), Stance::Rival),
+                    _ => {}
+                }
+                near.refresh(&th, &table, &relations, 1.0);
+                let tick = Tick {
+                    th: &th,
+                    rows: &table.rows,
+                    relations: &relations,
+                    competition: &competition,
+                    t0: t as f64,
+                };
+                find_contacts(&tick, &near, &mut st);
+                let list = &st.list;
+                let total = list.bounds[th.pairs.len()] as usize;
+                let mut got = Vec::new();
+                for slot in 0..th.pairs.len() {
+                    let (start, end) = (list.bounds[slot] as usize, list.bounds[slot + 1] as usize);
+                    let mut previous = 0.0;
+                    for k in start..end {
+                        let c = list.contact(k);
+                        got.push((slot, c.i, c.j, c.segment));
+                        let sum = list.cumulative(k);
+                        prop_assert!(sum > previous, "hazards are positive");
+                        previous = sum;
+                        // The search finds the contact whose share holds `pick`.
+                        prop_assert_eq!(list.search(start, end, sum), k + 1);
+                    }
+                }
+                prop_assert_eq!(got.len(), total);
+                prop_assert_eq!(got, brute_contacts(&th, &relations, &table.rows), "tick {}", t);
+                for (r, &(moves, dx, dy, dies)) in table.rows.iter_mut().zip(&moves) {
+                    if moves {
+                        r.pos = r.pos + Vec2::new(dx, dy);
+                    }
+                    if dies {
+                        r.strength = 0.0;
+                    }
                 }
             }
-            prop_assert_eq!(got.len(), total);
-            prop_assert_eq!(got, brute_contacts(&th, &table.rows));
         }
     }
 

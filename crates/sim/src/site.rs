@@ -71,6 +71,7 @@ pub fn update_sites(
         let spec = &sites_spec[idx.0 as usize];
         present.iter_mut().for_each(|x| *x = 0.0);
         let site = idx.0 as usize;
+        let mut anyone = false;
         near.for_each_near_site(
             &table,
             site,
@@ -80,6 +81,7 @@ pub fn update_sites(
                 let r = &table.rows[j as usize];
                 if !r.broken && r.domain == Domain::Ground {
                     present[r.faction.index()] += r.strength;
+                    anyone = true;
                 }
             },
         );
@@ -89,7 +91,8 @@ pub fn update_sites(
                 present[f] > 0.0 && relations.stance(o, FactionId(f as u16)) == Stance::Allied
             })
         });
-        if !defended {
+        // A site nobody is on keeps its owner.
+        if anyone && !defended {
             let mut best: Option<(f64, usize)> = None;
             for (f, &s) in present.iter().enumerate() {
                 let may_capture = match owner {
