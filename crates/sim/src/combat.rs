@@ -118,7 +118,7 @@ pub fn resolve_combat(
         let lost = table.rows[k].strength - s;
         if lost > 0.0 {
             metrics.outcome.casualties[table.rows[k].faction.index()] += lost;
-            table.rows[k].strength = s;
+            table.set_strength(k, s);
             any_loss = true;
         }
     }
@@ -195,17 +195,26 @@ fn rk4(
     s
 }
 
-/// Writes the table's strengths back to the components, and breaks or
-/// destroys the forces that fell below their thresholds. A force broken here
-/// is marked broken in the table too, so the later phases of the same tick
-/// (sites, friction) see it as broken.
+/// Writes the strengths the phases changed in the table
+/// ([`ForceTable::set_strength`]) back to the components, in force order,
+/// and breaks or destroys the forces that fell below their thresholds. A
+/// force broken here is marked broken in the table too, so the later phases
+/// of the same tick (sites, friction) see it as broken.
 pub fn sync_strengths(
     table: &mut ForceTable,
     mut forces: StrengthQuery,
     metrics: &mut Metrics,
     hours: f64,
 ) {
-    for (idx, mut st, mut morale, mut orders) in &mut forces {
+    let mut changed = std::mem::take(&mut table.changed);
+    changed.sort_unstable();
+    changed.dedup();
+    for &k in &changed {
+        // Phase 3 laid the table out from the forces' entities, which live
+        // for the whole run.
+        let (idx, mut st, mut morale, mut orders) = forces
+            .get_mut(table.entities[k as usize])
+            .expect("every force keeps its entity for the whole run");
         let s = table.rows[idx.0 as usize].strength;
         if s == st.current {
             continue;
@@ -221,6 +230,8 @@ pub fn sync_strengths(
             metrics.push(|| LogEvent::Broken { hours, force });
         }
     }
+    changed.clear();
+    table.changed = changed;
 }
 
 #[cfg(test)]

@@ -126,7 +126,37 @@ impl ForceRow {
 pub struct ForceTable {
     /// Rows by [`ForceIndex`].
     pub rows: Vec<ForceRow>,
+    /// The entity of each force, by index (empty for a table made by hand).
+    pub entities: Vec<Entity>,
+    /// The forces whose strength the phases have changed in the table and
+    /// not yet written back to their components (see
+    /// [`crate::combat::sync_strengths`]).
+    pub changed: Vec<u32>,
 }
+
+impl ForceTable {
+    /// Sets force `k`'s strength in the table, to be written back.
+    pub fn set_strength(&mut self, k: usize, strength: f64) {
+        self.rows[k].strength = strength;
+        self.changed.push(k as u32);
+    }
+}
+
+/// Every component of a force, as phase 3 copies it into the table.
+pub type IndexQuery<'w, 's> = Query<
+    'w,
+    's,
+    (
+        Entity,
+        &'static ForceIndex,
+        &'static Allegiance,
+        &'static Position,
+        &'static Strength,
+        &'static Arms,
+        &'static Orders,
+        &'static Morale,
+    ),
+>;
 
 /// Phase 3: copy forces into [`ForceTable`] and refresh the [`Neighbours`]
 /// lists (rebuilt only when some force has left its skin).
@@ -135,15 +165,7 @@ pub fn index_forces(
     relations: Res<RelationMatrix>,
     mut table: ResMut<ForceTable>,
     mut neighbours: ResMut<Neighbours>,
-    forces: Query<(
-        &ForceIndex,
-        &Allegiance,
-        &Position,
-        &Strength,
-        &Arms,
-        &Orders,
-        &Morale,
-    )>,
+    forces: IndexQuery,
 ) {
     let n = theatre.forces.len();
     let placeholder = ForceRow {
@@ -163,7 +185,7 @@ pub fn index_forces(
     // dead) only when its size is not the theatre's or a force is missing.
     let fill = |rows: &mut [ForceRow]| {
         let mut written = 0;
-        for (idx, fac, pos, st, arms, orders, morale) in &forces {
+        for (_, idx, fac, pos, st, arms, orders, morale) in &forces {
             rows[idx.0 as usize] = ForceRow {
                 pos: pos.0,
                 faction: fac.0,
@@ -187,6 +209,11 @@ pub fn index_forces(
         table.rows.clear();
         table.rows.resize(n, placeholder);
         fill(&mut table.rows);
+        table.entities.clear();
+        table.entities.resize(n, Entity::PLACEHOLDER);
+        for (e, idx, ..) in &forces {
+            table.entities[idx.0 as usize] = e;
+        }
     }
     neighbours.refresh(&theatre, &table, &relations, theatre.scenario.tick_hours);
 }

@@ -525,10 +525,14 @@ fn inflict(
     let mut out = [0.0; 2];
     for (k, &f) in forces.iter().enumerate() {
         let drawn = Poisson::new(mean).map(|d| d.sample(rng)).unwrap_or(0.0);
-        let row = &mut table.rows[f as usize];
-        let lost = drawn.min(row.strength);
-        row.strength -= lost;
-        metrics.outcome.casualties[row.faction.index()] += lost;
+        let ForceRow {
+            strength, faction, ..
+        } = table.rows[f as usize];
+        let lost = drawn.min(strength);
+        metrics.outcome.casualties[faction.index()] += lost;
+        if lost > 0.0 {
+            table.set_strength(f as usize, strength - lost);
+        }
         out[k] = lost;
         if forces[0] == forces[1] {
             break;
@@ -1338,7 +1342,10 @@ sensor_range_km = 15
                     row(x, y, sensor, 0.0, if alive { 100.0 } else { 0.0 }, faction)
                 })
                 .collect();
-            let mut table = ForceTable { rows };
+            let mut table = ForceTable {
+                rows,
+                ..Default::default()
+            };
             let mut relations = RelationMatrix::new(&th);
             let mut near = Neighbours::new();
             let competition = Competition::default();

@@ -559,6 +559,8 @@ capture_radius_km = 6
         ) {
             let th = theatre();
             let mut table = ForceTable {
+                entities: Vec::new(),
+                changed: Vec::new(),
                 rows: forces
                     .iter()
                     .enumerate()
