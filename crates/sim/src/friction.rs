@@ -955,13 +955,13 @@ fn man_segments(
         chunk.slots = (None, false);
         let forces = rows.len() * c / n..rows.len() * (c + 1) / n;
         for (r, i) in rows[forces.clone()].iter().zip(forces) {
-            if !r.alive() || !involved[r.faction.index()] {
-            } else if reuse && manned.at[i] == r.pos {
+            let mans = r.alive() && involved[r.faction.index()];
+            if mans && reuse && manned.at[i] == r.pos {
                 let at = manned.starts[i] as usize..manned.starts[i + 1] as usize;
                 for &m in &manned.entries[at] {
                     chunk.man(m, line_slot[segments[m.0 as usize >> 1].line]);
                 }
-            } else {
+            } else if mans {
                 for &s in near.segments_near(i as u32) {
                     let seg = &segments[s as usize];
                     let line = &lines[seg.line];

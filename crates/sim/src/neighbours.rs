@@ -409,7 +409,7 @@ impl Neighbours {
             scan(table, self.hostile.get(i as usize), p, r, f);
         } else {
             // A stance changed since the last index.
-            scan(table, self.forces.get(i as usize), p, r, |j, d| {
+            self.for_each_near_force(table, i, r, |j, d| {
                 if relations.hostile(me.faction, table.rows[j as usize].faction) {
                     f(j, d);
                 }
