@@ -225,8 +225,11 @@ pub fn sync_strengths(
             metrics.push(|| LogEvent::Destroyed { hours, force });
         } else if !morale.broken && s < morale.break_point * st.initial {
             morale.broken = true;
-            table.rows[force as usize].broken = true;
             orders.posture = Posture::Withdraw;
+            // The table as the index would copy it: broken, withdrawing.
+            let row = &mut table.rows[force as usize];
+            row.broken = true;
+            row.objective_site = None;
             metrics.push(|| LogEvent::Broken { hours, force });
         }
     }

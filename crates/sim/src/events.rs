@@ -3,7 +3,7 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::force::{Allegiance, ForceIndex, Morale, Orders, Strength};
+use crate::force::{Allegiance, ForceIndex, ForceTable, Morale, Orders, Strength};
 use crate::metrics::{Clock, LogEvent, Metrics};
 use crate::relation::RelationMatrix;
 use crate::scenario::{Action, Posture};
@@ -20,6 +20,7 @@ pub fn apply_scheduled_events(
     mut cursor: ResMut<EventCursor>,
     mut relations: ResMut<RelationMatrix>,
     mut metrics: ResMut<Metrics>,
+    mut table: ResMut<ForceTable>,
     mut forces: Query<(
         &ForceIndex,
         &Allegiance,
@@ -36,6 +37,8 @@ pub fn apply_scheduled_events(
         }
         let index = cursor.0 as u32;
         cursor.0 += 1;
+        // Events change forces' components behind the table's back.
+        table.stale = true;
         metrics.push(|| LogEvent::Scheduled { hours, index });
         match &ev.action {
             Action::Stance { pair, stance } => {

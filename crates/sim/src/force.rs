@@ -132,6 +132,16 @@ pub struct ForceTable {
     /// not yet written back to their components (see
     /// [`crate::combat::sync_strengths`]).
     pub changed: Vec<u32>,
+    /// The positions the movement phase gave forces this tick, (force,
+    /// position), for the index phase to copy into the rows.
+    pub moves: Vec<(u32, Vec2)>,
+    /// Whether the next index must copy every row afresh from the
+    /// components: set by the phases that change components in other ways
+    /// than the table knows of (scheduled events, and
+    /// [`crate::world::Sim::world_mut`]).
+    pub stale: bool,
+    /// The forces whose rows the last index moved (scratch).
+    pub(crate) moved: Vec<u32>,
 }
 
 impl ForceTable {
@@ -139,6 +149,12 @@ impl ForceTable {
     pub fn set_strength(&mut self, k: usize, strength: f64) {
         self.rows[k].strength = strength;
         self.changed.push(k as u32);
+    }
+
+    /// Records that the movement phase put force `k` at `pos` (its
+    /// component's new value); the index phase copies it into the row.
+    pub fn record_move(&mut self, k: u32, pos: Vec2) {
+        self.moves.push((k, pos));
     }
 }
 
@@ -158,8 +174,17 @@ pub type IndexQuery<'w, 's> = Query<
     ),
 >;
 
-/// Phase 3: copy forces into [`ForceTable`] and refresh the [`Neighbours`]
+/// Phase 3: bring [`ForceTable`] up to date and refresh the [`Neighbours`]
 /// lists (rebuilt only when some force has left its skin).
+///
+/// The table changes with the forces: the phases that change strengths do so
+/// in the table first ([`ForceTable::set_strength`], written back to the
+/// components by [`crate::combat::sync_strengths`], which also marks broken
+/// forces in it), and movement records the positions it gives
+/// ([`ForceTable::record_move`]), which this phase copies. Every row is
+/// copied afresh from the components only when the table is
+/// [`stale`](ForceTable::stale) (a scheduled event was applied, or the world
+/// was edited by hand) or does not have a row for every force.
 pub fn index_forces(
     theatre: Res<TheatreRes>,
     relations: Res<RelationMatrix>,
@@ -205,7 +230,15 @@ pub fn index_forces(
         }
         written
     };
-    if table.rows.len() != n || fill(&mut table.rows) != n {
+    let table = &mut *table;
+    let incremental = !table.stale && table.rows.len() == n && table.entities.len() == n;
+    if incremental {
+        table.moved.clear();
+        for &(k, pos) in &table.moves {
+            table.rows[k as usize].pos = pos;
+            table.moved.push(k);
+        }
+    } else if table.rows.len() != n || fill(&mut table.rows) != n {
         table.rows.clear();
         table.rows.resize(n, placeholder);
         fill(&mut table.rows);
@@ -215,5 +248,13 @@ pub fn index_forces(
             table.entities[idx.0 as usize] = e;
         }
     }
-    neighbours.refresh(&theatre, &table, &relations, theatre.scenario.tick_hours);
+    table.moves.clear();
+    table.stale = false;
+    neighbours.refresh(
+        &theatre,
+        table,
+        &relations,
+        theatre.scenario.tick_hours,
+        incremental.then_some(&table.moved[..]),
+    );
 }

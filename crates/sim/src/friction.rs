@@ -1357,7 +1357,7 @@ sensor_range_km = 15
                     3 => relations.set_stance(FactionId(0), FactionId(1), Stance::Rival),
                     _ => {}
                 }
-                near.refresh(&th, &table, &relations, 1.0);
+                near.refresh(&th, &table, &relations, 1.0, None);
                 let tick = Tick {
                     th: &th,
                     rows: &table.rows,

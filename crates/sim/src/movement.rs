@@ -24,7 +24,7 @@ pub fn move_forces(
     theatre: Res<TheatreRes>,
     clock: Res<Clock>,
     relations: Res<RelationMatrix>,
-    table: Res<ForceTable>,
+    mut table: ResMut<ForceTable>,
     near: Res<Neighbours>,
     mut metrics: ResMut<Metrics>,
     mut forces: Query<(
@@ -86,6 +86,7 @@ pub fn move_forces(
         }
         let new = travel(pos.0, target, step, &blocking);
         pos.0 = new;
+        table.record_move(idx.0, new);
         if new.distance(target) < 1e-9 {
             match orders.posture {
                 Posture::Patrol if !morale.broken => {

@@ -154,12 +154,18 @@ impl Neighbours {
     /// Rebuilds the lists if some force has left its skin (or they are
     /// stale); the skins of the forces that left theirs double. Filters the
     /// hostile lists again if a stance has changed since they were.
+    ///
+    /// `moved`, if given, holds every force whose position has changed since
+    /// the last refresh: only those can have left their skins (the others
+    /// are where the last refresh found them within theirs), so only those
+    /// are checked. `None` checks every force.
     pub fn refresh(
         &mut self,
         th: &Theatre,
         table: &ForceTable,
         relations: &RelationMatrix,
         tick_hours: f64,
+        moved: Option<&[u32]>,
     ) {
         let n = table.rows.len();
         if self.stale || self.anchor.len() != n || self.doublings.len() != n {
@@ -170,12 +176,16 @@ impl Neighbours {
             return;
         }
         let mut left = false;
-        for (k, r) in table.rows.iter().enumerate() {
+        let mut check = |k: usize| {
             let s = self.skin[k];
-            if r.pos.distance_sq(self.anchor[k]) > s * s {
+            if table.rows[k].pos.distance_sq(self.anchor[k]) > s * s {
                 left = true;
                 self.doublings[k] = (self.doublings[k] + 1).min(MAX_SKIN_DOUBLINGS);
             }
+        };
+        match moved {
+            Some(moved) => moved.iter().for_each(|&k| check(k as usize)),
+            None => (0..n).for_each(check),
         }
         if left {
             self.build(th, table, tick_hours);
@@ -396,6 +406,7 @@ impl Neighbours {
     /// Calls `f(j, distance)` for every living force `j` hostile to force
     /// `i` (under `relations`) within its weapon range, in ascending index
     /// order.
+    #[inline]
     pub fn for_each_hostile_in_range(
         &self,
         table: &ForceTable,
@@ -465,6 +476,7 @@ impl Neighbours {
 
 /// The exact-distance filter over one candidate list. The distance is
 /// computed as `|x_j − p|`, in that order, as the grid computed it.
+#[inline]
 fn scan(table: &ForceTable, list: &[u32], p: Vec2, r: f64, mut f: impl FnMut(u32, f64)) {
     if r.is_nan() || r < 0.0 {
         return;
@@ -559,15 +571,19 @@ capture_radius_km = 6
         ) {
             let th = theatre();
             let mut table = ForceTable {
-                entities: Vec::new(),
-                changed: Vec::new(),
                 rows: forces
                     .iter()
                     .enumerate()
                     .map(|(k, &(x, y, s, v, st))| row(x, y, s, v, st, (k % 3) as u16))
                     .collect(),
+                ..Default::default()
             };
+            // The forces that move (at a speed above zero): on odd ticks the
+            // refresh is told that only they may have moved.
+            let moving: Vec<u32> = (0..forces.len() as u32).filter(|&k| forces[k as usize].3 > 0.0).collect();
             let mut near = Neighbours::new();
+            // Told nothing of who moved: it checks every force.
+            let mut twin = Neighbours::new();
             let mut relations = RelationMatrix::new(&th);
             let (a, b) = (FactionId(0), FactionId(1));
             for t in 0..ticks {
@@ -581,7 +597,10 @@ capture_radius_km = 6
                 if t % 5 == 1 {
                     flip(&mut relations);
                 }
-                near.refresh(&th, &table, &relations, 1.0);
+                near.refresh(&th, &table, &relations, 1.0, (t % 2 == 1).then_some(&moving[..]));
+                twin.refresh(&th, &table, &relations, 1.0, None);
+                // The same rebuilds, at the same ticks.
+                prop_assert_eq!(near.builds, twin.builds);
                 if t % 5 == 3 {
                     flip(&mut relations);
                 }

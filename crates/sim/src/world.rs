@@ -219,8 +219,10 @@ impl Sim {
         &self.world
     }
 
-    /// The world, for tests that set up situations by hand.
+    /// The world, for tests that set up situations by hand. The next index
+    /// copies every force afresh from its components.
     pub fn world_mut(&mut self) -> &mut World {
+        self.world.resource_mut::<ForceTable>().stale = true;
         &mut self.world
     }
 

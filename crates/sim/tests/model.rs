@@ -8,7 +8,9 @@ mod common;
 use std::sync::Arc;
 
 use common::{Z, header, outcomes, theatre};
-use frontline_sim::force::{ForceIndex, Strength};
+use frontline_sim::force::{
+    Allegiance, Arms, ForceIndex, ForceTable, Morale, Orders, Position, Strength,
+};
 use frontline_sim::friction::FrictionState;
 use frontline_sim::prelude::*;
 
@@ -592,6 +594,107 @@ fn same_seed_same_outcome_and_event_order() {
     // And a busy scenario actually produces friction and combat.
     assert!(outs.iter().any(|o| o.pairs[0].incidents > 0));
     assert!(outs.iter().all(|o| o.casualties[2] > 0.0));
+}
+
+/// The index keeps the force table up to date from what the phases report
+/// (moves, strengths, breaks) and copies it afresh only after scheduled
+/// events: after every tick it equals a copy made from the components.
+#[test]
+fn the_force_table_equals_the_components_after_every_tick() {
+    use frontline_sim::scenario::{Objective, Posture};
+    // The busy scenario, and a column that breaks under the fire of a
+    // garrison it advances on and withdraws.
+    let assault = format!(
+        r#"{}
+[[faction]]
+id = "a"
+[[faction]]
+id = "b"
+[[relation]]
+between = ["a", "b"]
+stance = "hostile"
+[[site]]
+id = "town"
+kind = "town"
+position = {{ x_km = 0, y_km = 0 }}
+owner = "b"
+garrison = 3000
+[[force]]
+id = "col"
+faction = "a"
+position = {{ x_km = 0, y_km = -4 }}
+strength = 500
+break_point = 0.9
+speed_kmh = 1
+posture = "advance"
+objective = "town"
+[[event]]
+day = 1
+kind = "reinforce"
+force = "col"
+strength = 100
+"#,
+        header(3.0, 1.0)
+    );
+    let (mut broken, mut reinforced) = (0, 0);
+    for (text, run) in [(busy_scenario(), 0..12), (assault, 0..3)] {
+        let mut sim = Sim::new(theatre(&text));
+        for run in run {
+            sim.reset(3, run, true);
+            while !sim.finished() {
+                sim.step();
+                // Read-only: `world_mut` would mark the table stale.
+                let w = sim.world();
+                let rows = &w.resource::<ForceTable>().rows;
+                let mut q = w
+                    .try_query::<(
+                        &ForceIndex,
+                        &Allegiance,
+                        &Position,
+                        &Strength,
+                        &Arms,
+                        &Orders,
+                        &Morale,
+                    )>()
+                    .expect("force components are registered");
+                let mut seen = 0;
+                for (idx, fac, pos, st, arms, orders, morale) in q.iter(w) {
+                    let r = &rows[idx.0 as usize];
+                    let tick = w.resource::<frontline_sim::metrics::Clock>().tick;
+                    let at = format!("run {run}, tick {tick}, force {}", idx.0);
+                    assert_eq!(r.pos, pos.0, "{at}");
+                    assert_eq!(r.faction, fac.0, "{at}");
+                    assert_eq!(r.strength.to_bits(), st.current.to_bits(), "{at}");
+                    assert_eq!(r.lethality, arms.lethality, "{at}");
+                    assert_eq!(r.weapon_range_km, arms.weapon_range_km, "{at}");
+                    assert_eq!(r.sensor_range_km, arms.sensor_range_km, "{at}");
+                    assert_eq!(r.broken, morale.broken, "{at}");
+                    assert_eq!(r.domain, orders.domain, "{at}");
+                    assert_eq!(r.speed_kmh, orders.speed_kmh, "{at}");
+                    let objective = match (orders.posture, orders.objective) {
+                        (Posture::Advance, Some(Objective::Site(s))) => Some(s as u32),
+                        _ => None,
+                    };
+                    assert_eq!(r.objective_site, objective, "{at}");
+                    seen += 1;
+                }
+                assert_eq!(seen, rows.len());
+            }
+            for e in sim.finish().log.expect("the log was asked for") {
+                match e {
+                    LogEvent::Broken { .. } => broken += 1,
+                    LogEvent::Scheduled { .. } => reinforced += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+    // The paths that change the table were taken: breaks in combat and
+    // a reinforcement.
+    assert!(
+        broken > 0 && reinforced > 0,
+        "{broken} breaks, {reinforced} events"
+    );
 }
 
 /// Per tracked pair, keyed by its sorted faction ids: the first times and
