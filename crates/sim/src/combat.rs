@@ -16,7 +16,6 @@
 //! integrated with classical RK4 (`mean_field_substeps` per tick), holding the
 //! target sets fixed for the tick.
 
-use bevy_ecs::prelude::*;
 use rand_distr::{Distribution, Poisson};
 
 use crate::force::{ForceTable, StrengthQuery};
@@ -26,7 +25,7 @@ use crate::params::CombatMode;
 use crate::relation::RelationMatrix;
 use crate::rng::ChaChaStreams;
 use crate::scenario::Posture;
-use crate::theatre::TheatreRes;
+use crate::theatre::Theatre;
 
 /// Reused buffers of the combat phase.
 #[derive(Debug, Default)]
@@ -46,17 +45,16 @@ pub struct CombatScratch {
 /// Resolves one tick of combat.
 #[allow(clippy::too_many_arguments)]
 pub fn resolve_combat(
-    theatre: Res<TheatreRes>,
-    clock: Res<Clock>,
-    relations: Res<RelationMatrix>,
-    near: Res<Neighbours>,
-    mut table: ResMut<ForceTable>,
-    mut rng: ResMut<ChaChaStreams>,
-    mut metrics: ResMut<Metrics>,
-    mut scratch: Local<CombatScratch>,
+    theatre: &Theatre,
+    clock: &Clock,
+    relations: &RelationMatrix,
+    near: &Neighbours,
+    table: &mut ForceTable,
+    rng: &mut ChaChaStreams,
+    metrics: &mut Metrics,
+    sc: &mut CombatScratch,
     forces: StrengthQuery,
 ) {
-    let sc = &mut *scratch;
     sc.shooters.clear();
     sc.starts.clear();
     sc.targets.clear();
@@ -66,7 +64,7 @@ pub fn resolve_combat(
             continue;
         }
         let start = sc.targets.len();
-        near.for_each_hostile_in_range(&table, &relations, i as u32, |j, _| {
+        near.for_each_hostile_in_range(table, relations, i as u32, |j, _| {
             sc.targets.push(j);
         });
         if sc.targets.len() > start {
@@ -125,7 +123,7 @@ pub fn resolve_combat(
     sc.lethality = lethality;
     sc.out = new_strength;
     if any_loss {
-        sync_strengths(&mut table, forces, &mut metrics, hours);
+        sync_strengths(table, forces, metrics, hours);
     }
 }
 

@@ -7,27 +7,34 @@ use crate::force::{Allegiance, ForceIndex, ForceTable, Morale, Orders, Strength}
 use crate::metrics::{Clock, LogEvent, Metrics};
 use crate::relation::RelationMatrix;
 use crate::scenario::{Action, Posture};
-use crate::theatre::TheatreRes;
+use crate::theatre::Theatre;
 
 /// Index of the next scheduled event to apply.
 #[derive(Resource, Debug, Clone, Copy, Default)]
 pub struct EventCursor(pub usize);
 
+/// The force components scheduled events change.
+pub type EventQuery<'w, 's> = Query<
+    'w,
+    's,
+    (
+        &'static ForceIndex,
+        &'static Allegiance,
+        &'static mut Strength,
+        &'static mut Orders,
+        &'static mut Morale,
+    ),
+>;
+
 /// Applies every event due at the current tick.
 pub fn apply_scheduled_events(
-    theatre: Res<TheatreRes>,
-    clock: Res<Clock>,
-    mut cursor: ResMut<EventCursor>,
-    mut relations: ResMut<RelationMatrix>,
-    mut metrics: ResMut<Metrics>,
-    mut table: ResMut<ForceTable>,
-    mut forces: Query<(
-        &ForceIndex,
-        &Allegiance,
-        &mut Strength,
-        &mut Orders,
-        &mut Morale,
-    )>,
+    theatre: &Theatre,
+    clock: &Clock,
+    cursor: &mut EventCursor,
+    relations: &mut RelationMatrix,
+    metrics: &mut Metrics,
+    table: &mut ForceTable,
+    mut forces: EventQuery,
 ) {
     let events = &theatre.scenario.events;
     let hours = clock.hours();

@@ -11,7 +11,7 @@ use crate::geo::Vec2;
 use crate::neighbours::Neighbours;
 use crate::relation::RelationMatrix;
 use crate::scenario::{Domain, FactionId, Objective, Posture};
-use crate::theatre::TheatreRes;
+use crate::theatre::Theatre;
 
 /// Stable index of a force: its position in [`crate::theatre::Theatre::forces`].
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -186,10 +186,10 @@ pub type IndexQuery<'w, 's> = Query<
 /// [`stale`](ForceTable::stale) (a scheduled event was applied, or the world
 /// was edited by hand) or does not have a row for every force.
 pub fn index_forces(
-    theatre: Res<TheatreRes>,
-    relations: Res<RelationMatrix>,
-    mut table: ResMut<ForceTable>,
-    mut neighbours: ResMut<Neighbours>,
+    theatre: &Theatre,
+    relations: &RelationMatrix,
+    table: &mut ForceTable,
+    neighbours: &mut Neighbours,
     forces: IndexQuery,
 ) {
     let n = theatre.forces.len();
@@ -230,7 +230,6 @@ pub fn index_forces(
         }
         written
     };
-    let table = &mut *table;
     let incremental = !table.stale && table.rows.len() == n && table.entities.len() == n;
     if incremental {
         table.moved.clear();
@@ -251,9 +250,9 @@ pub fn index_forces(
     table.moves.clear();
     table.stale = false;
     neighbours.refresh(
-        &theatre,
+        theatre,
         table,
-        &relations,
+        relations,
         theatre.scenario.tick_hours,
         incremental.then_some(&table.moved[..]),
     );

@@ -58,7 +58,7 @@ use crate::relation::RelationMatrix;
 use crate::rng::{ChaChaStreams, unit_exponential};
 use crate::scenario::{FactionId, Stance, ZoneRule};
 use crate::site::Competition;
-use crate::theatre::{Theatre, TheatreRes};
+use crate::theatre::Theatre;
 
 /// At most this many incidents of one pair are resolved in one tick; the
 /// rest of the tick is skipped. Only absurd hazards reach it (a pair would
@@ -366,30 +366,28 @@ fn solve_time(mu: f64, h: f64, beta: f64, target: f64, max: f64) -> f64 {
 /// Resolves one tick of friction and incursions.
 #[allow(clippy::too_many_arguments)]
 pub fn resolve_friction(
-    theatre: Res<TheatreRes>,
-    clock: Res<Clock>,
-    near: Res<Neighbours>,
-    mut table: ResMut<ForceTable>,
-    mut relations: ResMut<RelationMatrix>,
-    mut state: ResMut<FrictionState>,
-    mut rng: ResMut<ChaChaStreams>,
-    mut metrics: ResMut<Metrics>,
-    competition: Res<Competition>,
+    th: &Theatre,
+    clock: &Clock,
+    near: &Neighbours,
+    table: &mut ForceTable,
+    relations: &mut RelationMatrix,
+    st: &mut FrictionState,
+    rng: &mut ChaChaStreams,
+    metrics: &mut Metrics,
+    competition: &Competition,
     forces: StrengthQuery,
 ) {
-    let th: &Theatre = &theatre;
     let p = &th.scenario.params.friction;
-    let st = &mut *state;
     let t0 = clock.hours();
     find_contacts(
         &Tick {
             th,
             rows: &table.rows,
-            relations: &relations,
-            competition: &competition,
+            relations,
+            competition,
             t0,
         },
-        &near,
+        near,
         st,
     );
     let dt = clock.dt_hours;
@@ -456,12 +454,12 @@ pub fn resolve_friction(
             let pick = prng.random::<f64>() * mu;
             let k = list.search(start, end, pick);
             let c = list.contact(if k < end && mu > 0.0 { k } else { start });
-            let severity = escalate(prng, escalation_probabilities(th, &relations, fa, fb));
+            let severity = escalate(prng, escalation_probabilities(th, relations, fa, fb));
             let at = (table.rows[c.i as usize].pos + table.rows[c.j as usize].pos) * 0.5;
             let segment = c.segment.or_else(|| th.nearest_segment(at, fa, fb));
             let site = th.nearest_site(at);
             let hours = t0 + tau;
-            let casualties = inflict(p, severity, &mut table, [c.i, c.j], prng, &mut metrics);
+            let casualties = inflict(p, severity, table, [c.i, c.j], prng, metrics);
             changed |= casualties != [0.0, 0.0];
             metrics.record_incident(Some(slot), hours, severity, segment, site, None);
             let pair = sorted(fa.0, fb.0);
@@ -496,15 +494,15 @@ pub fn resolve_friction(
         th,
         t0,
         dt,
-        &near,
+        near,
         &mut st.inside,
-        &mut table,
-        &mut relations,
-        &mut rng,
-        &mut metrics,
+        table,
+        relations,
+        rng,
+        metrics,
     );
     if changed {
-        sync_strengths(&mut table, forces, &mut metrics, t0 + dt);
+        sync_strengths(table, forces, metrics, t0 + dt);
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! The simulation model of frontline: a validated [`scenario::Scenario`] and a
 //! seeded random stream become a bevy_ecs `World` that is advanced tick by
-//! tick through one fixed, chained schedule ([`world::TickSet`]), and hand
+//! tick through one fixed order of phases (see [`world`]), and hand
 //! back one run's [`metrics::Outcome`]. Nothing here prints, reads files or
 //! knows about Monte Carlo replication; that is the runner's business.
 //!

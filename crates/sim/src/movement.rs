@@ -16,26 +16,33 @@ use crate::metrics::{Clock, LogEvent, Metrics};
 use crate::neighbours::Neighbours;
 use crate::relation::RelationMatrix;
 use crate::scenario::{Circle, Posture, Stance, ZoneRule};
-use crate::theatre::TheatreRes;
+use crate::theatre::Theatre;
+
+/// The force components movement reads and changes.
+pub type MoveQuery<'w, 's> = Query<
+    'w,
+    's,
+    (
+        &'static ForceIndex,
+        &'static Allegiance,
+        &'static mut Position,
+        &'static mut Orders,
+        &'static Morale,
+        &'static Strength,
+    ),
+>;
 
 /// Moves every living force one tick.
 #[allow(clippy::too_many_arguments)]
 pub fn move_forces(
-    theatre: Res<TheatreRes>,
-    clock: Res<Clock>,
-    relations: Res<RelationMatrix>,
-    mut table: ResMut<ForceTable>,
-    near: Res<Neighbours>,
-    mut metrics: ResMut<Metrics>,
-    mut forces: Query<(
-        &ForceIndex,
-        &Allegiance,
-        &mut Position,
-        &mut Orders,
-        &Morale,
-        &Strength,
-    )>,
-    mut blocking: Local<Vec<Circle>>,
+    theatre: &Theatre,
+    clock: &Clock,
+    relations: &RelationMatrix,
+    table: &mut ForceTable,
+    near: &Neighbours,
+    metrics: &mut Metrics,
+    mut forces: MoveQuery,
+    blocking: &mut Vec<Circle>,
 ) {
     let params = &theatre.scenario.params.movement;
     let dt = clock.dt_hours;
@@ -59,7 +66,7 @@ pub fn move_forces(
         if !morale.broken
             && orders.posture == Posture::Advance
             && params.halt_in_combat
-            && enemy_in_range(&table, &near, &relations, idx.0)
+            && enemy_in_range(table, near, relations, idx.0)
         {
             continue;
         }
@@ -84,7 +91,7 @@ pub fn move_forces(
                     }),
             );
         }
-        let new = travel(pos.0, target, step, &blocking);
+        let new = travel(pos.0, target, step, blocking);
         pos.0 = new;
         table.record_move(idx.0, new);
         if new.distance(target) < 1e-9 {

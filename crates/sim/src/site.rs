@@ -19,7 +19,7 @@ use crate::metrics::{Clock, LogEvent, Metrics, OwnerChange};
 use crate::neighbours::Neighbours;
 use crate::relation::RelationMatrix;
 use crate::scenario::{Domain, FactionId, Stance};
-use crate::theatre::TheatreRes;
+use crate::theatre::Theatre;
 
 /// Stable index of a site in the scenario.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -49,23 +49,26 @@ pub struct SiteScratch {
     heading: Vec<(u32, u16)>,
 }
 
+/// The site components the site phase changes.
+pub type SiteQuery<'w, 's> = Query<'w, 's, (&'static SiteIndex, &'static mut Control)>;
+
 /// Updates ownership, revenue and competition.
 #[allow(clippy::too_many_arguments)]
 pub fn update_sites(
-    theatre: Res<TheatreRes>,
-    clock: Res<Clock>,
-    relations: Res<RelationMatrix>,
-    table: Res<ForceTable>,
-    near: Res<Neighbours>,
-    mut competition: ResMut<Competition>,
-    mut metrics: ResMut<Metrics>,
-    mut sites: Query<(&SiteIndex, &mut Control)>,
-    mut scratch: Local<SiteScratch>,
+    theatre: &Theatre,
+    clock: &Clock,
+    relations: &RelationMatrix,
+    table: &ForceTable,
+    near: &Neighbours,
+    competition: &mut Competition,
+    metrics: &mut Metrics,
+    mut sites: SiteQuery,
+    scratch: &mut SiteScratch,
 ) {
     let sites_spec = &theatre.scenario.sites;
     let nf = theatre.n_factions();
     let hours = clock.hours() + clock.dt_hours;
-    let SiteScratch { present, heading } = &mut *scratch;
+    let SiteScratch { present, heading } = scratch;
     present.resize(nf, 0.0);
     for (idx, mut control) in &mut sites {
         let spec = &sites_spec[idx.0 as usize];
@@ -73,7 +76,7 @@ pub fn update_sites(
         let site = idx.0 as usize;
         let mut anyone = false;
         near.for_each_near_site(
-            &table,
+            table,
             site,
             spec.position,
             spec.capture_radius_km,

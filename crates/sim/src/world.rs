@@ -1,14 +1,16 @@
 //! Building the `World` and the tick `Schedule`, and running a run.
 //!
-//! One tick runs these phases, chained in this order (see [`TickSet`]):
+//! One tick runs these phases, always in this order, as one system (the
+//! `tick` function of this module, in the manner of rapier's `step`):
 //!
-//! 1. [`Events`](TickSet::Events): scheduled events due this tick;
-//! 2. [`Movement`](TickSet::Movement): orders and movement, around zones;
-//! 3. [`Index`](TickSet::Index): force snapshot and spatial grid rebuild;
-//! 4. [`Combat`](TickSet::Combat): Lanchester attrition between hostile forces;
-//! 5. [`Sites`](TickSet::Sites): capture, output, competition;
-//! 6. [`Friction`](TickSet::Friction): incidents, escalation, incursions;
-//! 7. [`Clock`](TickSet::Clock): advance the clock.
+//! 1. events ([`apply_scheduled_events`]): scheduled events due this tick;
+//! 2. movement ([`move_forces`]): orders and movement, around zones;
+//! 3. index ([`index_forces`]): force table and neighbour lists;
+//! 4. combat ([`resolve_combat`]): Lanchester attrition between hostile
+//!    forces;
+//! 5. sites ([`update_sites`]): capture, output, competition;
+//! 6. friction ([`resolve_friction`]): incidents, escalation, incursions;
+//! 7. clock: advance the clock.
 //!
 //! A [`Sim`] builds its `World` and `Schedule` once and is [`reset`](Sim::reset)
 //! between runs: the force and site entities are despawned and respawned in
@@ -20,38 +22,21 @@ use std::sync::Arc;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
 
-use crate::combat::resolve_combat;
-use crate::events::{EventCursor, apply_scheduled_events};
+use crate::combat::{CombatScratch, resolve_combat};
+use crate::events::{EventCursor, EventQuery, apply_scheduled_events};
 use crate::force::{
-    Allegiance, Arms, ForceIndex, ForceTable, Morale, Orders, Position, Strength, index_forces,
+    Allegiance, Arms, ForceIndex, ForceTable, IndexQuery, Morale, Orders, Position, Strength,
+    StrengthQuery, index_forces,
 };
 use crate::friction::{FrictionState, resolve_friction};
 use crate::metrics::{Clock, Metrics, Outcome};
-use crate::movement::move_forces;
+use crate::movement::{MoveQuery, move_forces};
 use crate::neighbours::Neighbours;
 use crate::relation::RelationMatrix;
 use crate::rng::ChaChaStreams;
-use crate::site::{Competition, Control, SiteIndex, update_sites};
+use crate::scenario::Circle;
+use crate::site::{Competition, Control, SiteIndex, SiteQuery, SiteScratch, update_sites};
 use crate::theatre::{Theatre, TheatreRes};
-
-/// The phases of a tick, in order.
-#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TickSet {
-    /// 1. Scheduled events.
-    Events,
-    /// 2. Orders and movement.
-    Movement,
-    /// 3. Spatial index rebuild.
-    Index,
-    /// 4. Combat between hostile forces.
-    Combat,
-    /// 5. Site control and output.
-    Sites,
-    /// 6. Friction between non-allied, non-hostile forces.
-    Friction,
-    /// 7. Clock.
-    Clock,
-}
 
 /// Label of the tick schedule.
 #[derive(ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
@@ -61,8 +46,120 @@ pub struct Tick;
 #[derive(ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Prime;
 
-fn advance_clock(mut clock: ResMut<Clock>) {
+/// The force components, as each phase reads or changes them (the phases
+/// take turns, so their queries may overlap).
+type ForceQueries<'w, 's> = ParamSet<
+    'w,
+    's,
+    (
+        EventQuery<'static, 'static>,
+        MoveQuery<'static, 'static>,
+        IndexQuery<'static, 'static>,
+        StrengthQuery<'static, 'static>,
+    ),
+>;
+
+/// The buffers the phases reuse from tick to tick.
+#[derive(Default)]
+struct Scratch {
+    blocking: Vec<Circle>,
+    combat: CombatScratch,
+    sites: SiteScratch,
+}
+
+/// One tick: the phases 1–7 of the module documentation, in order. One
+/// system runs them all, so that bevy fetches the run's resources once a
+/// tick rather than once a phase (docs/performance.md, step 25).
+#[allow(clippy::too_many_arguments)]
+fn tick(
+    theatre: Res<TheatreRes>,
+    mut clock: ResMut<Clock>,
+    mut cursor: ResMut<EventCursor>,
+    mut relations: ResMut<RelationMatrix>,
+    mut metrics: ResMut<Metrics>,
+    mut table: ResMut<ForceTable>,
+    mut near: ResMut<Neighbours>,
+    mut rng: ResMut<ChaChaStreams>,
+    mut friction: ResMut<FrictionState>,
+    mut competition: ResMut<Competition>,
+    mut forces: ForceQueries,
+    sites: SiteQuery,
+    mut scratch: Local<Scratch>,
+) {
+    let (th, scratch) = (&**theatre, &mut *scratch);
+    // 1. Scheduled events.
+    apply_scheduled_events(
+        th,
+        &clock,
+        &mut cursor,
+        &mut relations,
+        &mut metrics,
+        &mut table,
+        forces.p0(),
+    );
+    // 2. Orders and movement.
+    move_forces(
+        th,
+        &clock,
+        &relations,
+        &mut table,
+        &near,
+        &mut metrics,
+        forces.p1(),
+        &mut scratch.blocking,
+    );
+    // 3. Force table and neighbour lists.
+    index_forces(th, &relations, &mut table, &mut near, forces.p2());
+    // 4. Combat.
+    resolve_combat(
+        th,
+        &clock,
+        &relations,
+        &near,
+        &mut table,
+        &mut rng,
+        &mut metrics,
+        &mut scratch.combat,
+        forces.p3(),
+    );
+    // 5. Sites.
+    update_sites(
+        th,
+        &clock,
+        &relations,
+        &table,
+        &near,
+        &mut competition,
+        &mut metrics,
+        sites,
+        &mut scratch.sites,
+    );
+    // 6. Friction and incursions.
+    resolve_friction(
+        th,
+        &clock,
+        &near,
+        &mut table,
+        &mut relations,
+        &mut friction,
+        &mut rng,
+        &mut metrics,
+        &competition,
+        forces.p3(),
+    );
+    // 7. Clock.
     clock.advance();
+}
+
+/// Phase 3 alone, to prime the table and the lists after a reset.
+fn prime(
+    theatre: Res<TheatreRes>,
+    relations: Res<RelationMatrix>,
+    mut table: ResMut<ForceTable>,
+    mut near: ResMut<Neighbours>,
+    forces: IndexQuery,
+) {
+    index_forces(&theatre, &relations, &mut table, &mut near, forces);
 }
 
 fn strict_schedule(label: impl ScheduleLabel) -> Schedule {
@@ -87,34 +184,14 @@ impl Sim {
     /// Builds the world and schedules for `theatre`.
     pub fn new(theatre: Arc<Theatre>) -> Self {
         let mut world = World::new();
-        let mut tick = strict_schedule(Tick);
-        tick.configure_sets(
-            (
-                TickSet::Events,
-                TickSet::Movement,
-                TickSet::Index,
-                TickSet::Combat,
-                TickSet::Sites,
-                TickSet::Friction,
-                TickSet::Clock,
-            )
-                .chain(),
-        );
-        tick.add_systems((
-            apply_scheduled_events.in_set(TickSet::Events),
-            move_forces.in_set(TickSet::Movement),
-            index_forces.in_set(TickSet::Index),
-            resolve_combat.in_set(TickSet::Combat),
-            update_sites.in_set(TickSet::Sites),
-            resolve_friction.in_set(TickSet::Friction),
-            advance_clock.in_set(TickSet::Clock),
-        ));
-        let mut prime = strict_schedule(Prime);
-        prime.add_systems(index_forces);
+        let mut tick_schedule = strict_schedule(Tick);
+        tick_schedule.add_systems(tick);
+        let mut prime_schedule = strict_schedule(Prime);
+        prime_schedule.add_systems(prime);
         let mut sim = Self {
             world: World::new(),
-            tick,
-            prime,
+            tick: tick_schedule,
+            prime: prime_schedule,
             theatre,
         };
         std::mem::swap(&mut sim.world, &mut world);
