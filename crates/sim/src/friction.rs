@@ -166,6 +166,10 @@ struct Manned {
     at: Vec<Vec2>,
     line_slot: Vec<u32>,
     involved: Vec<bool>,
+    /// Whether lines of several pairs were manned.
+    several_slots: bool,
+    /// One force's entries found again, to compare with its last ones.
+    found: Vec<(u32, u32, f64)>,
 }
 
 /// A [`Memo`] has between these many slots: a few for a theatre of a few
@@ -938,10 +942,16 @@ fn man_segments(
             .map_or(u32::MAX, |s| s as u32)
     }));
     let (line_slot, involved) = (&st.line_slot, &st.involved);
+    let reuse = st.manned.at.len() == rows.len()
+        && st.manned.line_slot == *line_slot
+        && st.manned.involved == *involved;
+    if reuse && st.manned.unchanged(t, near, line_slot, involved) {
+        // Every force mans what it manned last tick: so do the lists by
+        // segment and by slot, which are kept.
+        std::mem::swap(&mut st.manning, &mut st.manned.entries);
+        return st.manned.several_slots;
+    }
     let manned = &st.manned;
-    let reuse = manned.at.len() == rows.len()
-        && manned.line_slot == *line_slot
-        && manned.involved == *involved;
     // In chunks of forces (a force mans about two segments), concatenated.
     let n = (2 * rows.len() / entries).clamp(1, max);
     if st.list.chunks.len() < n {
@@ -960,20 +970,7 @@ fn man_segments(
                     chunk.man(m, line_slot[segments[m.0 as usize >> 1].line]);
                 }
             } else if mans {
-                for &s in near.segments_near(i as u32) {
-                    let seg = &segments[s as usize];
-                    let line = &lines[seg.line];
-                    let slot = line_slot[seg.line];
-                    if slot == u32::MAX || !line.between.contains(&r.faction) {
-                        continue;
-                    }
-                    let (d, _) = point_segment_distance(r.pos, seg.a, seg.b);
-                    if d <= line.buffer_km {
-                        let side = (seg.b - seg.a).cross(r.pos - seg.a);
-                        let key = 2 * s + u32::from(r.faction == line.between[1]);
-                        chunk.man((key, i as u32, side), slot);
-                    }
-                }
+                find_manning(t, near, line_slot, i as u32, |m, slot| chunk.man(m, slot));
             }
             chunk.force_ends.push(chunk.manning.len() as u32);
         }
@@ -1003,6 +1000,7 @@ fn man_segments(
     }));
     manned.line_slot.clone_from(line_slot);
     manned.involved.clone_from(involved);
+    manned.several_slots = several_slots;
     // By segment and side of the line, in force order within each (a
     // stable counting sort).
     counting_sort(
@@ -1025,6 +1023,75 @@ fn man_segments(
         );
     }
     several_slots
+}
+
+/// Calls `f(entry, pair slot)` for every segment of a line with friction
+/// (`line_slot`) that force `i` mans, in the order of its segment list.
+fn find_manning(
+    t: &Tick,
+    near: &Neighbours,
+    line_slot: &[u32],
+    i: u32,
+    mut f: impl FnMut((u32, u32, f64), u32),
+) {
+    let r = &t.rows[i as usize];
+    let (segments, lines) = (&t.th.scenario.segments, &t.th.scenario.contact_lines);
+    for &s in near.segments_near(i) {
+        let seg = &segments[s as usize];
+        let line = &lines[seg.line];
+        let slot = line_slot[seg.line];
+        if slot == u32::MAX || !line.between.contains(&r.faction) {
+            continue;
+        }
+        let (d, _) = point_segment_distance(r.pos, seg.a, seg.b);
+        if d <= line.buffer_km {
+            let side = (seg.b - seg.a).cross(r.pos - seg.a);
+            let key = 2 * s + u32::from(r.faction == line.between[1]);
+            f((key, i, side), slot);
+        }
+    }
+}
+
+impl Manned {
+    /// Whether every force mans exactly what it manned last tick (with the
+    /// same line slots and factions in friction): a force that is where it
+    /// was, or that neither mans now nor manned, does; the others' entries
+    /// are found again and compared bit for bit. The positions of the
+    /// forces whose entries did not change are updated.
+    fn unchanged(
+        &mut self,
+        t: &Tick,
+        near: &Neighbours,
+        line_slot: &[u32],
+        involved: &[bool],
+    ) -> bool {
+        for (i, r) in t.rows.iter().enumerate() {
+            let mans = r.alive() && involved[r.faction.index()];
+            let was = self.at[i];
+            if mans && was == r.pos {
+                continue;
+            }
+            let old = &self.entries[self.starts[i] as usize..self.starts[i + 1] as usize];
+            self.found.clear();
+            if mans {
+                find_manning(t, near, line_slot, i as u32, |m, _| self.found.push(m));
+            }
+            let same = old.len() == self.found.len()
+                && old
+                    .iter()
+                    .zip(&self.found)
+                    .all(|(a, b)| (a.0, a.1, a.2.to_bits()) == (b.0, b.1, b.2.to_bits()));
+            if !same {
+                return false;
+            }
+            self.at[i] = if mans {
+                r.pos
+            } else {
+                Vec2::new(f64::NAN, f64::NAN)
+            };
+        }
+        true
+    }
 }
 
 /// The manning of this tick's segments, as [`man_segments`] left it.
