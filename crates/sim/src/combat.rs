@@ -34,6 +34,10 @@ pub struct CombatScratch {
     /// Targets of shooter `s` are `targets[starts[s]..starts[s + 1]]`.
     starts: Vec<usize>,
     targets: Vec<u32>,
+    /// The forces fired at, ascending.
+    hit: Vec<u32>,
+    /// Loss rates by force (in stochastic mode all zero between ticks:
+    /// only the forces hit are written, and zeroed again).
     rate: Vec<f64>,
     s0: Vec<f64>,
     k: [Vec<f64>; 4],
@@ -79,49 +83,56 @@ pub fn resolve_combat(
     let n = rows.len();
     let dt = clock.dt_hours;
     let params = &theatre.scenario.params.combat;
-    sc.s0.clear();
-    sc.s0.extend(rows.iter().map(|r| r.strength));
-    let mut lethality = std::mem::take(&mut sc.lethality);
-    lethality.clear();
-    lethality.extend(rows.iter().map(|r| r.lethality));
-    let new_strength: Vec<f64> = match params.mode {
+    let hours = clock.hours() + dt;
+    let mut any_loss = false;
+    match params.mode {
         CombatMode::Stochastic => {
-            sc.rate.clear();
+            // Only the forces fired at have a loss rate: they draw their
+            // losses in index order, as if every force were visited.
+            sc.hit.clear();
+            sc.hit.extend_from_slice(&sc.targets);
+            sc.hit.sort_unstable();
+            sc.hit.dedup();
             sc.rate.resize(n, 0.0);
-            let s0 = std::mem::take(&mut sc.s0);
-            loss_rates(sc, &s0, &lethality);
-            let mut out = std::mem::take(&mut sc.out);
-            out.clear();
-            out.extend_from_slice(&s0);
-            sc.s0 = s0;
-            for (o, &rate) in out.iter_mut().zip(&sc.rate) {
-                let mean = rate * dt;
+            add_loss_rates(sc, |k| table.rows[k].strength, |i| table.rows[i].lethality);
+            for &k in &sc.hit {
+                let k = k as usize;
+                let mean = std::mem::take(&mut sc.rate[k]) * dt;
                 if mean > 0.0 {
                     let drawn = Poisson::new(mean)
                         .map(|p| p.sample(&mut rng.combat))
                         .unwrap_or(mean);
-                    *o = (*o - drawn).max(0.0);
+                    let s0 = table.rows[k].strength;
+                    let s = (s0 - drawn).max(0.0);
+                    let lost = s0 - s;
+                    if lost > 0.0 {
+                        metrics.outcome.casualties[table.rows[k].faction.index()] += lost;
+                        table.set_strength(k, s);
+                        any_loss = true;
+                    }
                 }
             }
-            out
         }
         CombatMode::MeanField => {
+            sc.s0.clear();
+            sc.s0.extend(rows.iter().map(|r| r.strength));
+            let mut lethality = std::mem::take(&mut sc.lethality);
+            lethality.clear();
+            lethality.extend(rows.iter().map(|r| r.lethality));
             let out = std::mem::take(&mut sc.out);
-            rk4(sc, &lethality, dt, params.mean_field_substeps, out)
-        }
-    };
-    let hours = clock.hours() + dt;
-    let mut any_loss = false;
-    for (k, &s) in new_strength.iter().enumerate() {
-        let lost = table.rows[k].strength - s;
-        if lost > 0.0 {
-            metrics.outcome.casualties[table.rows[k].faction.index()] += lost;
-            table.set_strength(k, s);
-            any_loss = true;
+            let new_strength = rk4(sc, &lethality, dt, params.mean_field_substeps, out);
+            for (k, &s) in new_strength.iter().enumerate() {
+                let lost = table.rows[k].strength - s;
+                if lost > 0.0 {
+                    metrics.outcome.casualties[table.rows[k].faction.index()] += lost;
+                    table.set_strength(k, s);
+                    any_loss = true;
+                }
+            }
+            sc.lethality = lethality;
+            sc.out = new_strength;
         }
     }
-    sc.lethality = lethality;
-    sc.out = new_strength;
     if any_loss {
         sync_strengths(table, forces, metrics, hours);
     }
@@ -132,18 +143,28 @@ fn loss_rates(sc: &mut CombatScratch, s: &[f64], lethality: &[f64]) {
     for r in sc.rate.iter_mut() {
         *r = 0.0;
     }
+    add_loss_rates(sc, |k| s[k], |i| lethality[i]);
+}
+
+/// Adds to `sc.rate[k]` the loss rate of every force fired at, at
+/// strengths `s(k)` and lethalities `lethality(k)`.
+fn add_loss_rates(
+    sc: &mut CombatScratch,
+    s: impl Fn(usize) -> f64,
+    lethality: impl Fn(usize) -> f64,
+) {
     for (si, &i) in sc.shooters.iter().enumerate() {
-        let fire = lethality[i as usize] * s[i as usize];
+        let fire = lethality(i as usize) * s(i as usize);
         if fire <= 0.0 {
             continue;
         }
         let ts = &sc.targets[sc.starts[si]..sc.starts[si + 1]];
-        let total: f64 = ts.iter().map(|&k| s[k as usize]).sum();
+        let total: f64 = ts.iter().map(|&k| s(k as usize)).sum();
         if total <= 0.0 {
             continue;
         }
         for &k in ts {
-            sc.rate[k as usize] += fire * s[k as usize] / total;
+            sc.rate[k as usize] += fire * s(k as usize) / total;
         }
     }
 }

@@ -63,6 +63,19 @@ pub fn move_forces(
             },
             (false, Posture::Hold | Posture::Defend) => continue,
         };
+        // A force already at its target stays there (`travel` returns its
+        // position), and nothing else happens to it unless it is a patrol
+        // (which turns to its next waypoint) or an advance that has not
+        // reported its arrival: skip it.
+        let at_target =
+            pos.0.x.to_bits() == target.x.to_bits() && pos.0.y.to_bits() == target.y.to_bits();
+        if at_target
+            && (morale.broken
+                || orders.posture == Posture::Withdraw
+                || (orders.posture == Posture::Advance && orders.arrived))
+        {
+            continue;
+        }
         if !morale.broken
             && orders.posture == Posture::Advance
             && params.halt_in_combat
