@@ -138,6 +138,7 @@ impl FrictionState {
     /// holds values of a function, the same in every run).
     pub fn reset(&mut self, pairs: usize) {
         self.manned.at.clear();
+        self.factors.revision = None;
         self.clocks.clear();
         self.clocks.resize(
             pairs,
@@ -571,10 +572,18 @@ struct PairFactors {
     truces: Vec<bool>,
     /// Whether the theatre has deconfliction zones (else ζ = 1).
     zones: bool,
+    /// The relations' revision these were found for (`None`: never, in
+    /// this run).
+    revision: Option<u64>,
 }
 
 impl PairFactors {
     fn update(&mut self, t: &Tick) {
+        let revision = Some(t.relations.revision());
+        if self.revision == revision {
+            return;
+        }
+        self.revision = revision;
         let p = &t.th.scenario.params.friction;
         self.stance.clear();
         self.truces.clear();

@@ -55,7 +55,7 @@ use bevy_ecs::prelude::Resource;
 use crate::force::{ForceRow, ForceTable};
 use crate::geo::Vec2;
 use crate::relation::RelationMatrix;
-use crate::scenario::ZoneRule;
+use crate::scenario::{Domain, ZoneRule};
 use crate::spatial::SpatialGrid;
 use crate::theatre::Theatre;
 
@@ -333,15 +333,22 @@ impl Neighbours {
         }
         self.pairs.sort_unstable();
 
-        // Forces around fixed points.
-        let around = |lists: &mut Lists, grid: &SpatialGrid, wide: &[u32], p: Vec2, r: f64| {
+        // Forces around fixed points (only ground forces around sites: no
+        // other can hold or take one, and a force's domain never changes).
+        let around = |lists: &mut Lists,
+                      grid: &SpatialGrid,
+                      wide: &[u32],
+                      p: Vec2,
+                      r: f64,
+                      ground_only: bool| {
+            let keep = |j: u32| !ground_only || rows[j as usize].domain == Domain::Ground;
             grid.for_each_within(p, r + narrow_skin, |j, d| {
-                if d <= r + skin[j as usize] {
+                if d <= r + skin[j as usize] && keep(j) {
                     lists.items.push(j);
                 }
             });
             for &j in wide {
-                if anchor[j as usize].distance(p) <= r + skin[j as usize] {
+                if anchor[j as usize].distance(p) <= r + skin[j as usize] && keep(j) {
                     lists.items.push(j);
                 }
             }
@@ -355,6 +362,7 @@ impl Neighbours {
                 &self.wide,
                 s.position,
                 s.capture_radius_km,
+                true,
             );
         }
         self.zones.clear();
@@ -367,6 +375,7 @@ impl Neighbours {
                     &self.wide,
                     bc.center,
                     bc.radius_km,
+                    false,
                 );
             } else {
                 self.zones.close();
@@ -429,7 +438,7 @@ impl Neighbours {
     }
 
     /// As [`Self::for_each_near_force`], around site `s` within `r` (at most
-    /// its capture radius).
+    /// its capture radius), for ground forces only.
     pub fn for_each_near_site(
         &self,
         table: &ForceTable,
@@ -578,6 +587,10 @@ capture_radius_km = 6
                     .collect(),
                 ..Default::default()
             };
+            // Every fourth force flies (sites list only ground forces).
+            for r in table.rows.iter_mut().skip(3).step_by(4) {
+                r.domain = Domain::Air;
+            }
             // The forces that move (at a speed above zero): on odd ticks the
             // refresh is told that only they may have moved.
             let moving: Vec<u32> = (0..forces.len() as u32).filter(|&k| forces[k as usize].3 > 0.0).collect();
@@ -637,7 +650,9 @@ capture_radius_km = 6
                 let site = th.scenario.sites[0].position;
                 let mut got = Vec::new();
                 near.for_each_near_site(&table, 0, site, 6.0, |j, d| got.push((j, d)));
-                prop_assert_eq!(got, brute(&th, &table, site, 6.0, None));
+                let mut want = brute(&th, &table, site, 6.0, None);
+                want.retain(|&(j, _)| table.rows[j as usize].domain == Domain::Ground);
+                prop_assert_eq!(got, want);
                 // Move: each force at its speed on its heading, turning every 10 ticks.
                 for (i, r) in table.rows.iter_mut().enumerate() {
                     let h = headings[i] + (t / 10) as f64;

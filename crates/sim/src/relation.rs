@@ -19,6 +19,10 @@ pub struct RelationMatrix {
     /// Counts the stance changes of the run: lists filtered by stance know
     /// from it whether they are still current.
     version: u64,
+    /// Counts every change of stance, deconfliction or truces (not of the
+    /// clash counts): what is derived from those knows from it whether it
+    /// is still current.
+    revision: u64,
 }
 
 impl RelationMatrix {
@@ -34,6 +38,7 @@ impl RelationMatrix {
             truces: Vec::with_capacity(n * n),
             clashes: vec![0; n * n],
             version: 0,
+            revision: 0,
         };
         for a in 0..n {
             for b in 0..n {
@@ -71,11 +76,18 @@ impl RelationMatrix {
         self.version
     }
 
+    /// The number of changes of stance, deconfliction or truces so far in
+    /// the run.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
     /// Sets the stance (both directions).
     pub fn set_stance(&mut self, a: FactionId, b: FactionId, s: Stance) {
         let (i, j) = (self.ix(a, b), self.ix(b, a));
         if self.stance[i] != s {
             self.version += 1;
+            self.revision += 1;
         }
         self.stance[i] = s;
         self.stance[j] = s;
@@ -86,6 +98,7 @@ impl RelationMatrix {
         let (i, j) = (self.ix(a, b), self.ix(b, a));
         self.deconfliction[i] = v;
         self.deconfliction[j] = v;
+        self.revision += 1;
     }
 
     /// Adds a truce (both directions).
@@ -93,6 +106,7 @@ impl RelationMatrix {
         let (i, j) = (self.ix(a, b), self.ix(b, a));
         self.truces[i].push(t.clone());
         self.truces[j].push(t);
+        self.revision += 1;
     }
 
     /// Whether `a` and `b` have any truce (past, present or future).

@@ -69,10 +69,11 @@ pub fn update_sites(
     let nf = theatre.n_factions();
     let hours = clock.hours() + clock.dt_hours;
     let SiteScratch { present, heading } = scratch;
+    // All zero between sites: only a site someone is on fills it.
+    present.clear();
     present.resize(nf, 0.0);
     for (idx, mut control) in &mut sites {
         let spec = &sites_spec[idx.0 as usize];
-        present.iter_mut().for_each(|x| *x = 0.0);
         let site = idx.0 as usize;
         let mut anyone = false;
         near.for_each_near_site(
@@ -88,14 +89,16 @@ pub fn update_sites(
                 }
             },
         );
-        let owner = control.owner;
-        let defended = owner.is_some_and(|o| {
-            (0..nf).any(|f| {
-                present[f] > 0.0 && relations.stance(o, FactionId(f as u16)) == Stance::Allied
-            })
-        });
         // A site nobody is on keeps its owner.
-        if anyone && !defended {
+        let owner = control.owner;
+        let defended = || {
+            owner.is_some_and(|o| {
+                (0..nf).any(|f| {
+                    present[f] > 0.0 && relations.stance(o, FactionId(f as u16)) == Stance::Allied
+                })
+            })
+        };
+        if anyone && !defended() {
             let mut best: Option<(f64, usize)> = None;
             for (f, &s) in present.iter().enumerate() {
                 let may_capture = match owner {
@@ -124,6 +127,9 @@ pub fn update_sites(
                     to: new.map(|x| x.0),
                 });
             }
+        }
+        if anyone {
+            present.fill(0.0);
         }
         if let Some(o) = control.owner {
             metrics.outcome.revenue[o.index()] += spec.output_per_day * clock.dt_hours / 24.0;

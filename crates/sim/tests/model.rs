@@ -261,6 +261,42 @@ fn truces_scale_the_hazard_in_their_window_and_region() {
     }
 }
 
+/// Scheduled deconfliction and truce events change the hazard from their
+/// tick on: the expected incidents are those of the hazard before plus
+/// the hazard after, each over its hours.
+#[test]
+fn events_change_the_hazard_from_their_tick_on() {
+    let model = format!("{NO_HAWKES}base_hazard_per_hour = 0.2\ndeconfliction_hazard_weight = 1\n");
+    let n = 400;
+    let base = 0.2 * (-1.0f64 / 5.0).exp();
+    let cases = [
+        // (events, expected hazard-hours over 10 days)
+        ("", 240.0),
+        (
+            "[[event]]\nday = 4\nkind = \"deconfliction\"\nbetween = [\"a\", \"b\"]\ndeconfliction = 0.75\n",
+            96.0 + 0.25 * 144.0,
+        ),
+        (
+            "[[event]]\nday = 6\nkind = \"truce\"\nbetween = [\"a\", \"b\"]\ntruce = { from_day = 6, to_day = 10, hazard_factor = 0.0 }\n",
+            144.0,
+        ),
+    ];
+    for (events, hours) in cases {
+        let th = theatre(&format!(
+            "{}{events}",
+            contact("neutral", 1.0, 10.0, &model, "")
+        ));
+        let outs = outcomes(&th, 11, n);
+        let (mean, _) = mean_and_se(outs.iter().map(|o| o.pairs[0].incidents as f64));
+        let expect = base * hours;
+        let se = (expect / n as f64).sqrt();
+        assert!(
+            (mean - expect).abs() <= Z * se,
+            "{events}: {mean} vs {expect}"
+        );
+    }
+}
+
 #[test]
 fn self_excitation_gives_the_hawkes_expected_count() {
     // Constant background μ, kernel n β e^{−β t}:
