@@ -34,8 +34,6 @@ pub struct CombatScratch {
     /// Targets of shooter `s` are `targets[starts[s]..starts[s + 1]]`.
     starts: Vec<usize>,
     targets: Vec<u32>,
-    /// The forces fired at, ascending.
-    hit: Vec<u32>,
     /// Loss rates by force (in stochastic mode all zero between ticks:
     /// only the forces hit are written, and zeroed again).
     rate: Vec<f64>,
@@ -87,16 +85,14 @@ pub fn resolve_combat(
     let mut any_loss = false;
     match params.mode {
         CombatMode::Stochastic => {
-            // Only the forces fired at have a loss rate: they draw their
-            // losses in index order, as if every force were visited.
-            sc.hit.clear();
-            sc.hit.extend_from_slice(&sc.targets);
-            sc.hit.sort_unstable();
-            sc.hit.dedup();
+            // Only the forces fired at have a loss rate; they draw their
+            // losses in index order, and their rates are zeroed again.
             sc.rate.resize(n, 0.0);
             add_loss_rates(sc, |k| table.rows[k].strength, |i| table.rows[i].lethality);
-            for &k in &sc.hit {
-                let k = k as usize;
+            for k in 0..n {
+                if sc.rate[k] == 0.0 {
+                    continue;
+                }
                 let mean = std::mem::take(&mut sc.rate[k]) * dt;
                 if mean > 0.0 {
                     let drawn = Poisson::new(mean)
