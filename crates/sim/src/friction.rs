@@ -572,6 +572,10 @@ struct PairFactors {
     truces: Vec<bool>,
     /// Whether the theatre has deconfliction zones (else ζ = 1).
     zones: bool,
+    /// Whether each pair slot's stance has friction now.
+    friction: Vec<bool>,
+    /// Whether each faction has a pair with friction now.
+    involved: Vec<bool>,
     /// The relations' revision these were found for (`None`: never, in
     /// this run).
     revision: Option<u64>,
@@ -587,7 +591,16 @@ impl PairFactors {
         let p = &t.th.scenario.params.friction;
         self.stance.clear();
         self.truces.clear();
+        self.friction.clear();
+        self.involved.clear();
+        self.involved.resize(t.th.n_factions(), false);
         for &(a, b) in &t.th.pairs {
+            let friction = t.relations.stance(a, b).has_friction();
+            self.friction.push(friction);
+            if friction {
+                self.involved[a.index()] = true;
+                self.involved[b.index()] = true;
+            }
             self.stance.push(
                 stance_hazard(p, t.relations.stance(a, b))
                     * (1.0 - p.deconfliction_hazard_weight * t.relations.deconfliction(a, b)),
@@ -825,22 +838,14 @@ fn find_contacts(t: &Tick, near: &Neighbours, st: &mut FrictionState) {
     }
     let rows = t.rows;
     // Factions with at least one active friction pair: only their forces look.
-    let nf = t.th.n_factions();
-    st.involved.clear();
-    st.involved.resize(nf, false);
-    for &(a, b) in &t.th.pairs {
-        if t.relations.stance(a, b).has_friction() {
-            st.involved[a.index()] = true;
-            st.involved[b.index()] = true;
-        }
-    }
+    st.involved.clone_from(&st.factors.involved);
     // Proximity: each force looks out to its own sensor range, and a pair
     // is in contact when either sees the other: within the larger range.
     // The candidate pairs come in contact order already.
+    let friction = &st.factors.friction;
     for &(key, i, j) in near.friction_pairs() {
         let (ri, rj) = (&rows[i as usize], &rows[j as usize]);
-        if !ri.alive() || !rj.alive() || !t.relations.stance(ri.faction, rj.faction).has_friction()
-        {
+        if !ri.alive() || !rj.alive() || !friction[(key >> 36) as usize] {
             continue;
         }
         let d2 = rj.pos.distance_sq(ri.pos);
