@@ -18,7 +18,7 @@
 
 use rand_distr::{Distribution, Poisson};
 
-use crate::force::{ForceTable, StrengthQuery};
+use crate::force::{ForceRow, ForceTable, StrengthQuery};
 use crate::metrics::{Clock, LogEvent, Metrics};
 use crate::neighbours::Neighbours;
 use crate::params::CombatMode;
@@ -61,19 +61,16 @@ pub fn resolve_combat(
     sc.starts.clear();
     sc.targets.clear();
     let rows = &table.rows;
-    for (i, me) in rows.iter().enumerate() {
-        if !me.alive() || me.broken || me.lethality <= 0.0 || me.weapon_range_km <= 0.0 {
-            continue;
+    let shoots = |me: &ForceRow| {
+        !(!me.alive() || me.broken || me.lethality <= 0.0 || me.weapon_range_km <= 0.0)
+    };
+    near.for_each_hostile_pair(table, relations, shoots, |i, j| {
+        if sc.shooters.last() != Some(&i) {
+            sc.shooters.push(i);
+            sc.starts.push(sc.targets.len());
         }
-        let start = sc.targets.len();
-        near.for_each_hostile_in_range(table, relations, i as u32, |j, _| {
-            sc.targets.push(j);
-        });
-        if sc.targets.len() > start {
-            sc.shooters.push(i as u32);
-            sc.starts.push(start);
-        }
-    }
+        sc.targets.push(j);
+    });
     if sc.shooters.is_empty() {
         return;
     }

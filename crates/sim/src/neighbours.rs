@@ -437,6 +437,42 @@ impl Neighbours {
         }
     }
 
+    /// Calls `f(i, j)`, in (i, j) order, for every force `i` that `shoots`
+    /// accepts and every living force `j` hostile to it within its weapon
+    /// range: the pairs that asking each such force
+    /// [`Self::for_each_hostile_in_range`] gives, in one pass over the
+    /// hostile lists.
+    #[inline]
+    pub fn for_each_hostile_pair(
+        &self,
+        table: &ForceTable,
+        relations: &RelationMatrix,
+        shoots: impl Fn(&ForceRow) -> bool,
+        mut f: impl FnMut(u32, u32),
+    ) {
+        let rows = &table.rows;
+        if relations.version() != self.hostile_version {
+            for (i, me) in rows.iter().enumerate() {
+                if shoots(me) {
+                    self.for_each_hostile_in_range(table, relations, i as u32, |j, _| {
+                        f(i as u32, j)
+                    });
+                }
+            }
+            return;
+        }
+        let mut start = 0;
+        for (i, (&end, me)) in self.hostile.starts[1..].iter().zip(rows).enumerate() {
+            let list = &self.hostile.items[start..end as usize];
+            start = end as usize;
+            if !list.is_empty() && shoots(me) {
+                scan(table, list, me.pos, me.weapon_range_km, |j, _| {
+                    f(i as u32, j)
+                });
+            }
+        }
+    }
+
     /// As [`Self::for_each_near_force`], around site `s` within `r` (at most
     /// its capture radius), for ground forces only.
     pub fn for_each_near_site(
@@ -630,6 +666,17 @@ capture_radius_km = 6
                     want.retain(|&(j, _)| relations.hostile(r.faction, table.rows[j as usize].faction));
                     prop_assert_eq!(got, want);
                 }
+                // The pairs of one pass equal those of asking force by force.
+                let shoots = |r: &ForceRow| r.alive() && r.sensor_range_km > 4.0;
+                let mut got = Vec::new();
+                near.for_each_hostile_pair(&table, &relations, shoots, |i, j| got.push((i, j)));
+                let mut want = Vec::new();
+                for (i, r) in table.rows.iter().enumerate() {
+                    if shoots(r) {
+                        near.for_each_hostile_in_range(&table, &relations, i as u32, |j, _| want.push((i as u32, j)));
+                    }
+                }
+                prop_assert_eq!(got, want);
                 // Every tracked pair within the larger sensor range is a
                 // candidate friction pair, in key order.
                 let pairs = near.friction_pairs();
