@@ -475,6 +475,7 @@ impl Neighbours {
 
     /// As [`Self::for_each_near_force`], around site `s` within `r` (at most
     /// its capture radius), for ground forces only.
+    #[inline]
     pub fn for_each_near_site(
         &self,
         table: &ForceTable,
