@@ -58,7 +58,8 @@ pub struct Orders {
     pub route_next: usize,
     /// Where to withdraw.
     pub withdraw_to: Vec2,
-    /// km/h.
+    /// km/h; fixed for the run (a force spawned with none has no
+    /// [`Mobile`] marker and is never moved).
     pub speed_kmh: f64,
     /// Ground or air.
     pub domain: Domain,
@@ -67,6 +68,11 @@ pub struct Orders {
     /// Whether it has reached its objective (reported once).
     pub arrived: bool,
 }
+
+/// Marks a force that can move (a positive speed at the start of the run;
+/// no phase changes a speed): the movement phase visits only these.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct Mobile;
 
 /// Break point and state.
 #[derive(Component, Debug, Clone, Copy)]

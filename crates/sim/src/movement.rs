@@ -10,7 +10,9 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::force::{Allegiance, ForceIndex, ForceTable, Morale, Orders, Position, Strength};
+use crate::force::{
+    Allegiance, ForceIndex, ForceTable, Mobile, Morale, Orders, Position, Strength,
+};
 use crate::geo::Vec2;
 use crate::metrics::{Clock, LogEvent, Metrics};
 use crate::neighbours::Neighbours;
@@ -18,7 +20,8 @@ use crate::relation::RelationMatrix;
 use crate::scenario::{Circle, Posture, Stance, ZoneRule};
 use crate::theatre::Theatre;
 
-/// The force components movement reads and changes.
+/// The force components movement reads and changes, of the forces that
+/// can move.
 pub type MoveQuery<'w, 's> = Query<
     'w,
     's,
@@ -30,6 +33,7 @@ pub type MoveQuery<'w, 's> = Query<
         &'static Morale,
         &'static Strength,
     ),
+    With<Mobile>,
 >;
 
 /// Moves every living force one tick.

@@ -25,8 +25,8 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleT
 use crate::combat::{CombatScratch, resolve_combat};
 use crate::events::{EventCursor, EventQuery, apply_scheduled_events};
 use crate::force::{
-    Allegiance, Arms, ForceIndex, ForceTable, IndexQuery, Morale, Orders, Position, Strength,
-    StrengthQuery, index_forces,
+    Allegiance, Arms, ForceIndex, ForceTable, IndexQuery, Mobile, Morale, Orders, Position,
+    Strength, StrengthQuery, index_forces,
 };
 use crate::friction::{FrictionState, resolve_friction};
 use crate::metrics::{Clock, Metrics, Outcome};
@@ -245,7 +245,7 @@ impl Sim {
             w.insert_resource(Neighbours::new());
         }
         for (i, f) in th.forces.iter().enumerate() {
-            w.spawn((
+            let force = (
                 ForceIndex(i as u32),
                 Allegiance(f.faction),
                 Position(f.position),
@@ -273,7 +273,13 @@ impl Sim {
                     break_point: f.break_point,
                     broken: false,
                 },
-            ));
+            );
+            // In index order either way (the movement phase's order).
+            if f.speed_kmh > 0.0 {
+                w.spawn((force, Mobile));
+            } else {
+                w.spawn(force);
+            }
         }
         for (i, s) in th.scenario.sites.iter().enumerate() {
             w.spawn((SiteIndex(i as u32), Control { owner: s.owner }));
