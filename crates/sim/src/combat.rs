@@ -231,6 +231,10 @@ pub fn sync_strengths(
         if s == st.current {
             continue;
         }
+        if (s > 0.0) != (st.current > 0.0) {
+            // Died (the table's status count: see `ForceTable::status`).
+            table.status += 1;
+        }
         st.current = s;
         let force = idx.0;
         if s <= 0.0 {
@@ -242,6 +246,7 @@ pub fn sync_strengths(
             let row = &mut table.rows[force as usize];
             row.broken = true;
             row.objective_site = None;
+            table.status += 1;
             metrics.push(|| LogEvent::Broken { hours, force });
         }
     }

@@ -148,6 +148,11 @@ pub struct ForceTable {
     pub stale: bool,
     /// The forces whose rows the last index moved (scratch).
     pub(crate) moved: Vec<u32>,
+    /// Counts the changes of whether a force is alive or broken, or of its
+    /// objective (deaths and breaks in [`crate::combat::sync_strengths`],
+    /// and every full copy): what is derived from those knows from it
+    /// whether it is still current.
+    pub status: u64,
 }
 
 impl ForceTable {
@@ -243,14 +248,17 @@ pub fn index_forces(
             table.rows[k as usize].pos = pos;
             table.moved.push(k);
         }
-    } else if table.rows.len() != n || fill(&mut table.rows) != n {
-        table.rows.clear();
-        table.rows.resize(n, placeholder);
-        fill(&mut table.rows);
-        table.entities.clear();
-        table.entities.resize(n, Entity::PLACEHOLDER);
-        for (e, idx, ..) in &forces {
-            table.entities[idx.0 as usize] = e;
+    } else {
+        table.status += 1;
+        if table.rows.len() != n || fill(&mut table.rows) != n {
+            table.rows.clear();
+            table.rows.resize(n, placeholder);
+            fill(&mut table.rows);
+            table.entities.clear();
+            table.entities.resize(n, Entity::PLACEHOLDER);
+            for (e, idx, ..) in &forces {
+                table.entities[idx.0 as usize] = e;
+            }
         }
     }
     table.moves.clear();

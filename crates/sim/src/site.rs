@@ -38,6 +38,9 @@ pub struct Control {
 pub struct Competition {
     /// (site, faction a, faction b) with a < b, sorted.
     pub contests: Vec<(u32, [u16; 2])>,
+    /// The force table's status count and the relations' revision the
+    /// contests were found for: they depend on nothing else.
+    found_for: Option<(u64, u64)>,
 }
 
 /// Buffers of the site phase, reused from tick to tick.
@@ -135,7 +138,14 @@ pub fn update_sites(
             metrics.outcome.revenue[o.index()] += spec.output_per_day * clock.dt_hours / 24.0;
         }
     }
-    // Competition: factions advancing on each site.
+    // Competition: factions advancing on each site (alive, unbroken forces'
+    // objectives, and stances), found again only when those may have
+    // changed.
+    let found_for = Some((table.status, relations.revision()));
+    if competition.found_for == found_for {
+        return;
+    }
+    competition.found_for = found_for;
     competition.contests.clear();
     heading.clear();
     heading.extend(

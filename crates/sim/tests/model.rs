@@ -733,6 +733,144 @@ strength = 100
     );
 }
 
+/// The contests for sites are found again only when a force dies or
+/// breaks, after a full copy of the table, or when the relations change:
+/// after every tick they equal the contests found from the table afresh.
+#[test]
+fn site_contests_follow_breaks_and_stances() {
+    use frontline_sim::relation::RelationMatrix;
+    use frontline_sim::scenario::FactionId;
+    use frontline_sim::site::Competition;
+    // Two rivals advance on a town; the garrison breaks the first. In the
+    // second scenario a stance event makes the rivals hostile first, in the
+    // third their first clash does.
+    let scenario = |extra: &str, b_y: f64| {
+        format!(
+            r#"{}
+{extra}
+[[faction]]
+id = "a"
+[[faction]]
+id = "b"
+[[faction]]
+id = "c"
+[[relation]]
+between = ["a", "b"]
+stance = "rival"
+[[relation]]
+between = ["a", "c"]
+stance = "hostile"
+[[relation]]
+between = ["b", "c"]
+stance = "hostile"
+[[site]]
+id = "town"
+kind = "town"
+position = {{ x_km = 0, y_km = 0 }}
+owner = "c"
+garrison = 3000
+[[force]]
+id = "col_a"
+faction = "a"
+position = {{ x_km = 0, y_km = -4 }}
+strength = 500
+break_point = 0.9
+speed_kmh = 1
+posture = "advance"
+objective = "town"
+[[force]]
+id = "col_b"
+faction = "b"
+position = {{ x_km = 0, y_km = {b_y} }}
+strength = 500
+speed_kmh = 0.1
+posture = "advance"
+objective = "town"
+"#,
+            header(3.0, 1.0)
+        )
+    };
+    let hostile = "[[event]]\nday = 0\nhour = 3\nkind = \"stance\"\nbetween = [\"a\", \"b\"]\nstance = \"hostile\"\n";
+    let clash = "[model.friction]\nbase_hazard_per_hour = 5\nclash_probability = 1\n";
+    let cases = [("", 60.0), (hostile, 60.0), (clash, 5.0)];
+    for (extra, b_y) in cases {
+        let mut text = scenario(extra, b_y);
+        if extra == clash {
+            text = text.replace(
+                "stance = \"rival\"",
+                "stance = \"rival\"\nhostile_after_clashes = 1",
+            );
+        }
+        let event = extra;
+        let mut sim = Sim::new(theatre(&text));
+        let (mut with, mut without) = (0, 0);
+        for run in 0..3 {
+            sim.reset(9, run, false);
+            let mut incidents = 0;
+            while !sim.finished() {
+                sim.step();
+                let w = sim.world();
+                // The contests are found in phase 5; an incident in phase 6
+                // (its casualties, its stance change) may change what they
+                // are found from: check the ticks without one.
+                let now: u64 = w
+                    .resource::<frontline_sim::metrics::Metrics>()
+                    .outcome
+                    .pairs
+                    .iter()
+                    .map(|p| p.incidents)
+                    .sum();
+                if std::mem::replace(&mut incidents, now) != now {
+                    continue;
+                }
+                let (rows, relations) = (
+                    &w.resource::<ForceTable>().rows,
+                    w.resource::<RelationMatrix>(),
+                );
+                let mut heading: Vec<(u32, u16)> = rows
+                    .iter()
+                    .filter(|r| r.alive() && !r.broken)
+                    .filter_map(|r| r.objective_site.map(|s| (s, r.faction.0)))
+                    .collect();
+                heading.sort_unstable();
+                heading.dedup();
+                let mut want = Vec::new();
+                for (i, &(s, a)) in heading.iter().enumerate() {
+                    for &(s2, b) in &heading[i + 1..] {
+                        if s2 == s && relations.stance(FactionId(a), FactionId(b)).has_friction() {
+                            want.push((s, [a.min(b), a.max(b)]));
+                        }
+                    }
+                }
+                let got = &w.resource::<Competition>().contests;
+                assert_eq!(got, &want, "run {run}, {event}");
+                if want.is_empty() {
+                    without += 1
+                } else {
+                    with += 1
+                }
+            }
+        }
+        // Contested, then not: after the break, after the stance event. In
+        // the third scenario the first clash turns the rivals hostile in
+        // the first tick (not checked: it had incidents), and the ticks
+        // after it check that the contest ended with it.
+        assert!(
+            without > 0,
+            "{with} ticks contested, {without} not: {event}"
+        );
+        if extra == clash {
+            let w = sim.world();
+            assert!(
+                w.resource::<RelationMatrix>()
+                    .hostile(FactionId(0), FactionId(1))
+            );
+        } else {
+            assert!(with > 0, "{with} ticks contested, {without} not: {event}");
+        }
+    }
+}
+
 /// Per tracked pair, keyed by its sorted faction ids: the first times and
 /// the counts of one run.
 fn pair_results(th: &Theatre, o: &Outcome) -> Vec<(String, String, String)> {
