@@ -632,31 +632,37 @@ fn same_seed_same_outcome_and_event_order() {
     assert!(outs.iter().all(|o| o.casualties[2] > 0.0));
 }
 
-/// The index keeps the force table up to date from what the phases report
-/// (moves, strengths, breaks) and copies it afresh only after scheduled
-/// events: after every tick it equals a copy made from the components.
-#[test]
-fn the_force_table_equals_the_components_after_every_tick() {
-    use frontline_sim::scenario::{Objective, Posture};
-    // The busy scenario, and a column that breaks under the fire of a
-    // garrison it advances on and withdraws.
-    let assault = format!(
+/// Two rival columns of factions a and b advance on a town held by a
+/// garrison of c, hostile to both, that breaks `col_a` (4 km south);
+/// `col_b` starts `b_y` km north. `extra` goes into the file (model
+/// parameters, events).
+fn columns_on_a_town(extra: &str, b_y: f64) -> String {
+    format!(
         r#"{}
+{extra}
 [[faction]]
 id = "a"
 [[faction]]
 id = "b"
+[[faction]]
+id = "c"
 [[relation]]
 between = ["a", "b"]
+stance = "rival"
+[[relation]]
+between = ["a", "c"]
+stance = "hostile"
+[[relation]]
+between = ["b", "c"]
 stance = "hostile"
 [[site]]
 id = "town"
 kind = "town"
 position = {{ x_km = 0, y_km = 0 }}
-owner = "b"
+owner = "c"
 garrison = 3000
 [[force]]
-id = "col"
+id = "col_a"
 faction = "a"
 position = {{ x_km = 0, y_km = -4 }}
 strength = 500
@@ -664,14 +670,29 @@ break_point = 0.9
 speed_kmh = 1
 posture = "advance"
 objective = "town"
-[[event]]
-day = 1
-kind = "reinforce"
-force = "col"
-strength = 100
+[[force]]
+id = "col_b"
+faction = "b"
+position = {{ x_km = 0, y_km = {b_y} }}
+strength = 500
+speed_kmh = 0.1
+posture = "advance"
+objective = "town"
 "#,
         header(3.0, 1.0)
-    );
+    )
+}
+
+/// The index keeps the force table up to date from what the phases report
+/// (moves, strengths, breaks) and copies it afresh only after scheduled
+/// events: after every tick it equals a copy made from the components.
+#[test]
+fn the_force_table_equals_the_components_after_every_tick() {
+    use frontline_sim::scenario::{Objective, Posture};
+    // The busy scenario, and a column that breaks under the fire of a
+    // garrison it advances on and withdraws, reinforced on the way.
+    let reinforce = "[[event]]\nday = 1\nkind = \"reinforce\"\nforce = \"col_a\"\nstrength = 100\n";
+    let assault = columns_on_a_town(reinforce, 60.0);
     let (mut broken, mut reinforced) = (0, 0);
     for (text, run) in [(busy_scenario(), 0..12), (assault, 0..3)] {
         let mut sim = Sim::new(theatre(&text));
@@ -741,60 +762,14 @@ fn site_contests_follow_breaks_and_stances() {
     use frontline_sim::relation::RelationMatrix;
     use frontline_sim::scenario::FactionId;
     use frontline_sim::site::Competition;
-    // Two rivals advance on a town; the garrison breaks the first. In the
-    // second scenario a stance event makes the rivals hostile first, in the
-    // third their first clash does.
-    let scenario = |extra: &str, b_y: f64| {
-        format!(
-            r#"{}
-{extra}
-[[faction]]
-id = "a"
-[[faction]]
-id = "b"
-[[faction]]
-id = "c"
-[[relation]]
-between = ["a", "b"]
-stance = "rival"
-[[relation]]
-between = ["a", "c"]
-stance = "hostile"
-[[relation]]
-between = ["b", "c"]
-stance = "hostile"
-[[site]]
-id = "town"
-kind = "town"
-position = {{ x_km = 0, y_km = 0 }}
-owner = "c"
-garrison = 3000
-[[force]]
-id = "col_a"
-faction = "a"
-position = {{ x_km = 0, y_km = -4 }}
-strength = 500
-break_point = 0.9
-speed_kmh = 1
-posture = "advance"
-objective = "town"
-[[force]]
-id = "col_b"
-faction = "b"
-position = {{ x_km = 0, y_km = {b_y} }}
-strength = 500
-speed_kmh = 0.1
-posture = "advance"
-objective = "town"
-"#,
-            header(3.0, 1.0)
-        )
-    };
+    // The garrison breaks the first column. In the second scenario a
+    // stance event makes the rivals hostile first, in the third their
+    // first clash does.
     let hostile = "[[event]]\nday = 0\nhour = 3\nkind = \"stance\"\nbetween = [\"a\", \"b\"]\nstance = \"hostile\"\n";
     let clash = "[model.friction]\nbase_hazard_per_hour = 5\nclash_probability = 1\n";
     let cases = [("", 60.0), (hostile, 60.0), (clash, 5.0)];
     for (extra, b_y) in cases {
-        let mut text = scenario(extra, b_y);
+        let mut text = columns_on_a_town(extra, b_y);
         if extra == clash {
             text = text.replace(
                 "stance = \"rival\"",
