@@ -108,7 +108,6 @@ pub struct FrictionState {
     manning_by_segment: Vec<(u32, u32, f64)>,
     segment_ends: Vec<u32>,
     counts: Vec<u32>,
-    involved: Vec<bool>,
     /// What the manning of the last tick was found from, to reuse the
     /// entries of the forces that have not moved since.
     manned: Manned,
@@ -837,8 +836,6 @@ fn find_contacts(t: &Tick, near: &Neighbours, st: &mut FrictionState) {
         return;
     }
     let rows = t.rows;
-    // Factions with at least one active friction pair: only their forces look.
-    st.involved.clone_from(&st.factors.involved);
     // Proximity: each force looks out to its own sensor range, and a pair
     // is in contact when either sees the other: within the larger range.
     // The candidate pairs come in contact order already.
@@ -955,7 +952,8 @@ fn man_segments(
             .filter(|_| t.relations.stance(a, b).has_friction())
             .map_or(u32::MAX, |s| s as u32)
     }));
-    let (line_slot, involved) = (&st.line_slot, &st.involved);
+    // Factions with at least one active friction pair: only their forces man.
+    let (line_slot, involved) = (&st.line_slot, &st.factors.involved);
     let reuse = st.manned.at.len() == rows.len()
         && st.manned.line_slot == *line_slot
         && st.manned.involved == *involved;
