@@ -1,7 +1,9 @@
 //! Building the `World` and the tick `Schedule`, and running a run.
 //!
-//! One tick runs these phases, always in this order, as one system (the
-//! `tick` function of this module, in the manner of rapier's `step`):
+//! One tick runs these phases, always in this order, in one system (the
+//! `tick` function of this module, in the manner of rapier's `step`), which
+//! plays a batch of ticks each time the schedule runs (one for
+//! [`Sim::step`], the rest of the run for [`Sim::finish`]):
 //!
 //! 1. events ([`apply_scheduled_events`]): scheduled events due this tick;
 //! 2. movement ([`move_forces`]): orders and movement, around zones;
@@ -67,12 +69,19 @@ struct Scratch {
     sites: SiteScratch,
 }
 
-/// One tick: the phases 1–7 of the module documentation, in order. One
-/// system runs them all, so that bevy fetches the run's resources once a
-/// tick rather than once a phase (docs/performance.md, step 25).
+/// How many ticks the next run of the tick schedule plays: one for
+/// [`Sim::step`], the rest of the run for [`Sim::finish`].
+#[derive(Resource, Debug, Clone, Copy)]
+struct Batch(u32);
+
+/// Ticks: the phases 1–7 of the module documentation, in order, as many
+/// times as [`Batch`] says. One system runs them all, so that bevy fetches
+/// the run's resources once a batch rather than once a phase or a tick
+/// (docs/performance.md, steps 25 and 33).
 #[allow(clippy::too_many_arguments)]
 fn tick(
     theatre: Res<TheatreRes>,
+    batch: Res<Batch>,
     mut clock: ResMut<Clock>,
     mut cursor: ResMut<EventCursor>,
     mut relations: ResMut<RelationMatrix>,
@@ -83,72 +92,74 @@ fn tick(
     mut friction: ResMut<FrictionState>,
     mut competition: ResMut<Competition>,
     mut forces: ForceQueries,
-    sites: SiteQuery,
+    mut sites: SiteQuery,
     mut scratch: Local<Scratch>,
 ) {
     let (th, scratch) = (&**theatre, &mut *scratch);
-    // 1. Scheduled events.
-    apply_scheduled_events(
-        th,
-        &clock,
-        &mut cursor,
-        &mut relations,
-        &mut metrics,
-        &mut table,
-        forces.p0(),
-    );
-    // 2. Orders and movement.
-    move_forces(
-        th,
-        &clock,
-        &relations,
-        &mut table,
-        &near,
-        &mut metrics,
-        forces.p1(),
-        &mut scratch.blocking,
-    );
-    // 3. Force table and neighbour lists.
-    index_forces(th, &relations, &mut table, &mut near, forces.p2());
-    // 4. Combat.
-    resolve_combat(
-        th,
-        &clock,
-        &relations,
-        &near,
-        &mut table,
-        &mut rng,
-        &mut metrics,
-        &mut scratch.combat,
-        forces.p3(),
-    );
-    // 5. Sites.
-    update_sites(
-        th,
-        &clock,
-        &relations,
-        &table,
-        &near,
-        &mut competition,
-        &mut metrics,
-        sites,
-        &mut scratch.sites,
-    );
-    // 6. Friction and incursions.
-    resolve_friction(
-        th,
-        &clock,
-        &near,
-        &mut table,
-        &mut relations,
-        &mut friction,
-        &mut rng,
-        &mut metrics,
-        &competition,
-        forces.p3(),
-    );
-    // 7. Clock.
-    clock.advance();
+    for _ in 0..batch.0 {
+        // 1. Scheduled events.
+        apply_scheduled_events(
+            th,
+            &clock,
+            &mut cursor,
+            &mut relations,
+            &mut metrics,
+            &mut table,
+            forces.p0(),
+        );
+        // 2. Orders and movement.
+        move_forces(
+            th,
+            &clock,
+            &relations,
+            &mut table,
+            &near,
+            &mut metrics,
+            forces.p1(),
+            &mut scratch.blocking,
+        );
+        // 3. Force table and neighbour lists.
+        index_forces(th, &relations, &mut table, &mut near, forces.p2());
+        // 4. Combat.
+        resolve_combat(
+            th,
+            &clock,
+            &relations,
+            &near,
+            &mut table,
+            &mut rng,
+            &mut metrics,
+            &mut scratch.combat,
+            forces.p3(),
+        );
+        // 5. Sites.
+        update_sites(
+            th,
+            &clock,
+            &relations,
+            &table,
+            &near,
+            &mut competition,
+            &mut metrics,
+            sites.reborrow(),
+            &mut scratch.sites,
+        );
+        // 6. Friction and incursions.
+        resolve_friction(
+            th,
+            &clock,
+            &near,
+            &mut table,
+            &mut relations,
+            &mut friction,
+            &mut rng,
+            &mut metrics,
+            &competition,
+            forces.p3(),
+        );
+        // 7. Clock.
+        clock.advance();
+    }
 }
 
 /// Phase 3 alone, to prime the table and the lists after a reset.
@@ -184,6 +195,7 @@ impl Sim {
     /// Builds the world and schedules for `theatre`.
     pub fn new(theatre: Arc<Theatre>) -> Self {
         let mut world = World::new();
+        world.insert_resource(Batch(1));
         let mut tick_schedule = strict_schedule(Tick);
         tick_schedule.add_systems(tick);
         let mut prime_schedule = strict_schedule(Prime);
@@ -289,6 +301,12 @@ impl Sim {
 
     /// Advances one tick.
     pub fn step(&mut self) {
+        self.play(1);
+    }
+
+    /// Plays `ticks` ticks in one run of the tick schedule.
+    fn play(&mut self, ticks: u32) {
+        self.world.insert_resource(Batch(ticks));
         self.tick.run(&mut self.world);
     }
 
@@ -311,11 +329,9 @@ impl Sim {
 
     /// Runs the remaining ticks and returns the outcome.
     pub fn finish(&mut self) -> Outcome {
-        // Each step advances the clock by one tick.
+        // Each tick advances the clock by one tick.
         let done = self.world.resource::<Clock>().tick;
-        for _ in done..self.theatre.scenario.ticks {
-            self.step();
-        }
+        self.play(self.theatre.scenario.ticks.saturating_sub(done));
         debug_assert!(self.finished());
         std::mem::take(&mut self.world.resource_mut::<Metrics>().outcome)
     }

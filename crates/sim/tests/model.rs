@@ -624,6 +624,23 @@ fn same_seed_same_outcome_and_event_order() {
         assert_eq!(x, y, "run {run}");
         assert!(!x.log.as_ref().unwrap().is_empty());
     }
+    // Ticks played one at a time, or some and then the rest in one batch,
+    // give what a whole run in one batch gives.
+    for run in 0..5 {
+        let whole = a.run(77, run, true);
+        for stepped_ticks in [th.scenario.ticks, 1, th.scenario.ticks / 3] {
+            b.reset(77, run, true);
+            for _ in 0..stepped_ticks {
+                b.step();
+            }
+            assert!(b.finished() == (stepped_ticks == th.scenario.ticks));
+            assert_eq!(
+                b.finish(),
+                whole,
+                "run {run}, {stepped_ticks} ticks stepped"
+            );
+        }
+    }
     // Different runs differ.
     let outs = outcomes(&th, 77, 30);
     assert!(outs.windows(2).any(|w| w[0] != w[1]));
