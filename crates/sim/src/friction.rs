@@ -181,6 +181,12 @@ const MEMO_SLOTS: (usize, usize) = (256, 16_384);
 /// A direct-mapped memo of `f(x, a)` for one parameter `a`: the same
 /// function of the same input gives the same bits, without computing `f`
 /// again for an input seen recently (slots keyed by the bits of `x`).
+///
+/// A memo whose inputs rarely repeat costs more than it saves (a lookup and
+/// a store for every input, in a table of up to 256 KB): it counts its hits
+/// over a tick and, below [`MEMO_MIN_HIT_RATE`], leaves its slots alone and
+/// only computes `f` for the next [`MEMO_REST_TICKS`] ticks, after which it
+/// tries its slots again. Either way `get` returns the bits of `f`.
 #[derive(Debug, Clone)]
 struct Memo {
     param: f64,
@@ -189,7 +195,21 @@ struct Memo {
     last: (u64, f64),
     /// A power of two of them.
     slots: Vec<(u64, f64)>,
+    /// Lookups in the slots, and hits, since the last `prepare`.
+    lookups: u32,
+    hits: u32,
+    /// Ticks left with the slots unused (0: in use).
+    resting: u32,
 }
+
+/// A [`Memo`] whose slots were hit for fewer than this fraction of the
+/// lookups of a tick rests them...
+const MEMO_MIN_HIT_RATE: f64 = 0.25;
+
+/// ...for this many ticks (the patrols of a large theatre change every
+/// separation every tick; in the reference about half the separations
+/// repeat).
+const MEMO_REST_TICKS: u32 = 32;
 
 /// No key matches an empty slot until stored (a NaN input is never looked
 /// up).
@@ -201,13 +221,18 @@ impl Default for Memo {
             param: f64::NAN,
             last: EMPTY,
             slots: vec![EMPTY; MEMO_SLOTS.0],
+            lookups: 0,
+            hits: 0,
+            resting: 0,
         }
     }
 }
 
 impl Memo {
-    /// Forgets every value if the parameter is not `param`, and grows to
-    /// about one slot per 8 of `inputs` (the number of lookups of a tick).
+    /// Forgets every value if the parameter is not `param`, grows to about
+    /// one slot per 8 of `inputs` (the number of lookups of a tick), and
+    /// decides from the hits of the last tick whether to use the slots in
+    /// this one.
     fn prepare(&mut self, param: f64, inputs: usize) {
         if param.to_bits() != self.param.to_bits() {
             *self = Self {
@@ -222,6 +247,12 @@ impl Memo {
             self.slots = vec![EMPTY; wanted];
             self.last = EMPTY;
         }
+        if self.resting > 0 {
+            self.resting -= 1;
+        } else if (self.hits as f64) < MEMO_MIN_HIT_RATE * self.lookups as f64 {
+            self.resting = MEMO_REST_TICKS;
+        }
+        (self.lookups, self.hits) = (0, 0);
     }
 
     /// `f(x, param)`, for the parameter last set.
@@ -233,9 +264,16 @@ impl Memo {
         if self.last.0 == bits {
             return self.last.1;
         }
+        if self.resting > 0 {
+            self.last = (bits, f(x, self.param));
+            return self.last.1;
+        }
+        self.lookups += 1;
         let at = (bits ^ (bits >> 29) ^ (bits >> 47)) as usize & (self.slots.len() - 1);
         let slot = &mut self.slots[at];
-        if slot.0 != bits {
+        if slot.0 == bits {
+            self.hits += 1;
+        } else {
             *slot = (bits, f(x, self.param));
         }
         self.last = *slot;
@@ -1500,6 +1538,40 @@ sensor_range_km = 15
         assert_eq!(memo.slots.len(), MEMO_SLOTS.1, "grown");
         memo.prepare(0.5, 0);
         assert!(memo.get(f64::NAN, f64::powf).is_nan());
+    }
+
+    #[test]
+    fn a_memo_rests_while_its_inputs_do_not_repeat() {
+        let mut memo = Memo::default();
+        let exp = |d: f64, d0: f64| (-d / d0).exp();
+        let mut tick = |memo: &mut Memo, inputs: &mut dyn Iterator<Item = f64>| {
+            memo.prepare(3.0, 100);
+            for x in inputs {
+                assert_eq!(memo.get(x, exp).to_bits(), exp(x, 3.0).to_bits());
+            }
+        };
+        // New separations every tick (patrols): after the first tick it
+        // rests for MEMO_REST_TICKS ticks, without lookups.
+        for t in 0..10 {
+            tick(
+                &mut memo,
+                &mut (0..100).map(|k| (t * 100 + k) as f64 * 0.01),
+            );
+            assert!(t == 0 || memo.resting > 0, "tick {t}");
+        }
+        assert_eq!(memo.lookups, 0);
+        // Separations that repeat (forces holding their ground): once the
+        // rest is over it uses its slots again and keeps them.
+        for t in 0..2 * MEMO_REST_TICKS {
+            tick(
+                &mut memo,
+                &mut (0..100).map(|k| (k % 10) as f64 * 0.5 + 0.25),
+            );
+            if t > MEMO_REST_TICKS {
+                assert_eq!(memo.resting, 0, "tick {t}");
+                assert!(memo.hits >= 80, "tick {t}: {} hits", memo.hits);
+            }
+        }
     }
 
     #[test]
