@@ -1544,7 +1544,7 @@ sensor_range_km = 15
     fn a_memo_rests_while_its_inputs_do_not_repeat() {
         let mut memo = Memo::default();
         let exp = |d: f64, d0: f64| (-d / d0).exp();
-        let mut tick = |memo: &mut Memo, inputs: &mut dyn Iterator<Item = f64>| {
+        let tick = |memo: &mut Memo, inputs: &mut dyn Iterator<Item = f64>| {
             memo.prepare(3.0, 100);
             for x in inputs {
                 assert_eq!(memo.get(x, exp).to_bits(), exp(x, 3.0).to_bits());
