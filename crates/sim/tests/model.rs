@@ -250,15 +250,21 @@ fn truces_scale_the_hazard_in_their_window_and_region() {
     ];
     for (truce, hours) in cases {
         let th = theatre(&contact("neutral", 1.0, 10.0, &model, truce));
-        let outs = outcomes(&th, 3, n);
-        let (mean, _) = mean_and_se(outs.iter().map(|o| o.pairs[0].incidents as f64));
-        let expect = base * hours;
-        let se = (expect.max(1e-9) / n as f64).sqrt();
-        assert!(
-            (mean - expect).abs() <= Z * se,
-            "{truce}: {mean} vs {expect}"
-        );
+        assert_poisson_incidents(&th, 3, n, base * hours, truce);
     }
+}
+
+/// The mean number of incidents of the first pair over `n` runs is that of
+/// a Poisson count of mean `expect`, within `Z` standard errors (its
+/// variance is its mean; a floor of 1e-9 for an expected count of 0).
+fn assert_poisson_incidents(th: &Arc<Theatre>, seed: u64, n: u64, expect: f64, case: &str) {
+    let outs = outcomes(th, seed, n);
+    let (mean, _) = mean_and_se(outs.iter().map(|o| o.pairs[0].incidents as f64));
+    let se = (expect.max(1e-9) / n as f64).sqrt();
+    assert!(
+        (mean - expect).abs() <= Z * se,
+        "{case}: {mean} vs {expect}"
+    );
 }
 
 /// Scheduled deconfliction and truce events change the hazard from their
@@ -286,14 +292,7 @@ fn events_change_the_hazard_from_their_tick_on() {
             "{}{events}",
             contact("neutral", 1.0, 10.0, &model, "")
         ));
-        let outs = outcomes(&th, 11, n);
-        let (mean, _) = mean_and_se(outs.iter().map(|o| o.pairs[0].incidents as f64));
-        let expect = base * hours;
-        let se = (expect / n as f64).sqrt();
-        assert!(
-            (mean - expect).abs() <= Z * se,
-            "{events}: {mean} vs {expect}"
-        );
+        assert_poisson_incidents(&th, 11, n, base * hours, events);
     }
 }
 
