@@ -195,7 +195,6 @@ impl Sim {
     /// Builds the world and schedules for `theatre`.
     pub fn new(theatre: Arc<Theatre>) -> Self {
         let mut world = World::new();
-        world.insert_resource(Batch(1));
         let mut tick_schedule = strict_schedule(Tick);
         tick_schedule.add_systems(tick);
         let mut prime_schedule = strict_schedule(Prime);
