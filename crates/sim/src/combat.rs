@@ -44,7 +44,8 @@ pub struct CombatScratch {
     out: Vec<f64>,
 }
 
-/// Resolves one tick of combat.
+/// Resolves one tick of combat. Returns whether a strength changed in the
+/// table: the caller then writes the changes back ([`sync_strengths`]).
 #[allow(clippy::too_many_arguments)]
 pub fn resolve_combat(
     theatre: &Theatre,
@@ -55,8 +56,7 @@ pub fn resolve_combat(
     rng: &mut ChaChaStreams,
     metrics: &mut Metrics,
     sc: &mut CombatScratch,
-    forces: StrengthQuery,
-) {
+) -> bool {
     sc.shooters.clear();
     sc.starts.clear();
     sc.targets.clear();
@@ -72,13 +72,12 @@ pub fn resolve_combat(
         sc.targets.push(j);
     });
     if sc.shooters.is_empty() {
-        return;
+        return false;
     }
     sc.starts.push(sc.targets.len());
     let n = rows.len();
     let dt = clock.dt_hours;
     let params = &theatre.scenario.params.combat;
-    let hours = clock.hours() + dt;
     let mut any_loss = false;
     match params.mode {
         CombatMode::Stochastic => {
@@ -126,9 +125,7 @@ pub fn resolve_combat(
             sc.out = new_strength;
         }
     }
-    if any_loss {
-        sync_strengths(table, forces, metrics, hours);
-    }
+    any_loss
 }
 
 /// Fills `sc.rate[k]` with the loss rate of every force at strengths `s`.

@@ -26,17 +26,22 @@ pub type EventQuery<'w, 's> = Query<
     ),
 >;
 
-/// Applies every event due at the current tick.
-pub fn apply_scheduled_events(
+/// Applies every event due at the current tick. `forces` is called only
+/// if one is due (fetching the query has a cost in every tick).
+pub fn apply_scheduled_events<'w, 's>(
     theatre: &Theatre,
     clock: &Clock,
     cursor: &mut EventCursor,
     relations: &mut RelationMatrix,
     metrics: &mut Metrics,
     table: &mut ForceTable,
-    mut forces: EventQuery,
+    forces: impl FnOnce() -> EventQuery<'w, 's>,
 ) {
     let events = &theatre.scenario.events;
+    if events.get(cursor.0).is_none_or(|ev| ev.tick > clock.tick) {
+        return;
+    }
+    let mut forces = forces();
     let hours = clock.hours();
     while let Some(ev) = events.get(cursor.0) {
         if ev.tick > clock.tick {

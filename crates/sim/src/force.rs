@@ -196,12 +196,15 @@ pub type IndexQuery<'w, 's> = Query<
 /// copied afresh from the components only when the table is
 /// [`stale`](ForceTable::stale) (a scheduled event was applied, or the world
 /// was edited by hand) or does not have a row for every force.
-pub fn index_forces(
+///
+/// `forces` is called only for a full copy (fetching the query has a cost
+/// in every tick).
+pub fn index_forces<'w, 's>(
     theatre: &Theatre,
     relations: &RelationMatrix,
     table: &mut ForceTable,
     neighbours: &mut Neighbours,
-    forces: IndexQuery,
+    forces: impl FnOnce() -> IndexQuery<'w, 's>,
 ) {
     let n = theatre.forces.len();
     let placeholder = ForceRow {
@@ -219,9 +222,9 @@ pub fn index_forces(
     // Every force keeps its entity for the whole run, so every row is
     // overwritten: the table is laid out afresh (rows of missing forces
     // dead) only when its size is not the theatre's or a force is missing.
-    let fill = |rows: &mut [ForceRow]| {
+    let fill = |rows: &mut [ForceRow], forces: &IndexQuery| {
         let mut written = 0;
-        for (_, idx, fac, pos, st, arms, orders, morale) in &forces {
+        for (_, idx, fac, pos, st, arms, orders, morale) in forces {
             rows[idx.0 as usize] = ForceRow {
                 pos: pos.0,
                 faction: fac.0,
@@ -250,10 +253,11 @@ pub fn index_forces(
         }
     } else {
         table.status += 1;
-        if table.rows.len() != n || fill(&mut table.rows) != n {
+        let forces = forces();
+        if table.rows.len() != n || fill(&mut table.rows, &forces) != n {
             table.rows.clear();
             table.rows.resize(n, placeholder);
-            fill(&mut table.rows);
+            fill(&mut table.rows, &forces);
             table.entities.clear();
             table.entities.resize(n, Entity::PLACEHOLDER);
             for (e, idx, ..) in &forces {

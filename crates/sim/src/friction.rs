@@ -47,9 +47,8 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Poisson};
 
-use crate::combat::sync_strengths;
 use crate::events::sorted;
-use crate::force::{ForceRow, ForceTable, StrengthQuery};
+use crate::force::{ForceRow, ForceTable};
 use crate::geo::{Vec2, point_segment_distance};
 use crate::metrics::{Clock, LogEvent, Metrics, Severity};
 use crate::neighbours::Neighbours;
@@ -113,6 +112,42 @@ pub struct FrictionState {
     manned: Manned,
     /// Forces inside the zone at hand (incursions).
     inside: Vec<u32>,
+    constants: TickConstants,
+}
+
+/// What a tick computes that depends only on its length and the theatre:
+/// the decay of the excitation over the tick, the integral of its kernel,
+/// and each zone's incursion probability. Found once for each tick length
+/// (the same expressions, so the same bits).
+#[derive(Debug, Clone, Default)]
+struct TickConstants {
+    /// The bits of the tick length these are for.
+    dt: Option<u64>,
+    /// e^{−βΔt}.
+    decay: f64,
+    /// 1 − e^{−βΔt}.
+    kernel: f64,
+    /// 1 − e^{−hΔt} of each zone, by zone.
+    incursion: Vec<f64>,
+}
+
+impl TickConstants {
+    fn update(&mut self, th: &Theatre, dt: f64) -> &Self {
+        if self.dt != Some(dt.to_bits()) {
+            let beta = 1.0 / th.scenario.params.friction.excitation_decay_hours;
+            self.dt = Some(dt.to_bits());
+            self.decay = (-beta * dt).exp();
+            self.kernel = -(-beta * dt).exp_m1();
+            self.incursion.clear();
+            self.incursion.extend(
+                th.scenario
+                    .zones
+                    .iter()
+                    .map(|z| -(-z.incursion_hazard_per_hour * dt).exp_m1()),
+            );
+        }
+        self
+    }
 }
 
 impl FrictionState {
@@ -138,6 +173,7 @@ impl FrictionState {
     pub fn reset(&mut self, pairs: usize) {
         self.manned.at.clear();
         self.factors.revision = None;
+        self.constants.dt = None;
         self.clocks.clear();
         self.clocks.resize(
             pairs,
@@ -405,7 +441,9 @@ fn solve_time(mu: f64, h: f64, beta: f64, target: f64, max: f64) -> f64 {
     u.clamp(0.0, max)
 }
 
-/// Resolves one tick of friction and incursions.
+/// Resolves one tick of friction and incursions. Returns whether a
+/// strength changed in the table: the caller then writes the changes back
+/// ([`crate::combat::sync_strengths`]).
 #[allow(clippy::too_many_arguments)]
 pub fn resolve_friction(
     th: &Theatre,
@@ -417,8 +455,7 @@ pub fn resolve_friction(
     rng: &mut ChaChaStreams,
     metrics: &mut Metrics,
     competition: &Competition,
-    forces: StrengthQuery,
-) {
+) -> bool {
     let p = &th.scenario.params.friction;
     let t0 = clock.hours();
     find_contacts(
@@ -437,10 +474,10 @@ pub fn resolve_friction(
     let mut changed = false;
 
     // Pair by pair, in slot order. Over a whole tick the decay and the
-    // integral of the excitation kernel are the same for every pair: they
-    // are computed once (the same expressions, so the same bits).
-    let decay = (-beta * dt).exp();
-    let kernel_dt = -(-beta * dt).exp_m1();
+    // integral of the excitation kernel are the same for every pair, and in
+    // every tick of the same length.
+    let constants = st.constants.update(th, dt);
+    let (decay, kernel_dt) = (constants.decay, constants.kernel);
     let decay_over = |u: f64| if u == dt { decay } else { (-beta * u).exp() };
     let integral_over = |mu: f64, h: f64, u: f64| {
         if u == dt {
@@ -536,6 +573,7 @@ pub fn resolve_friction(
         th,
         t0,
         dt,
+        &st.constants.incursion,
         near,
         &mut st.inside,
         table,
@@ -543,9 +581,7 @@ pub fn resolve_friction(
         rng,
         metrics,
     );
-    if changed {
-        sync_strengths(table, forces, metrics, t0 + dt);
-    }
+    changed
 }
 
 /// Applies the casualties of an incident to both forces; returns them.
@@ -1261,6 +1297,7 @@ fn incursions(
     th: &Theatre,
     t0: f64,
     dt: f64,
+    probabilities: &[f64],
     near: &Neighbours,
     inside: &mut Vec<u32>,
     table: &mut ForceTable,
@@ -1283,7 +1320,7 @@ fn incursions(
                 inside.push(j);
             }
         });
-        let prob = -(-z.incursion_hazard_per_hour * dt).exp_m1();
+        let prob = probabilities[zi];
         for &j in inside.iter() {
             if !metrics.may_record_incident() {
                 break;

@@ -48,6 +48,8 @@ pub struct Competition {
 pub struct SiteScratch {
     /// Strength present per faction on the site at hand.
     present: Vec<f64>,
+    /// The factions with forces on the site at hand, in the order met.
+    factions: Vec<usize>,
     /// (site, faction) of the forces advancing on a site.
     heading: Vec<(u32, u16)>,
 }
@@ -71,14 +73,17 @@ pub fn update_sites(
     let sites_spec = &theatre.scenario.sites;
     let nf = theatre.n_factions();
     let hours = clock.hours() + clock.dt_hours;
-    let SiteScratch { present, heading } = scratch;
-    // All zero between sites: only a site someone is on fills it.
-    present.clear();
+    let SiteScratch {
+        present,
+        factions,
+        heading,
+    } = scratch;
+    // All zero between sites: only the factions on a site are written, and
+    // zeroed again after it.
     present.resize(nf, 0.0);
     for (idx, mut control) in &mut sites {
         let spec = &sites_spec[idx.0 as usize];
         let site = idx.0 as usize;
-        let mut anyone = false;
         near.for_each_near_site(
             table,
             site,
@@ -87,52 +92,60 @@ pub fn update_sites(
             |j, _| {
                 let r = &table.rows[j as usize];
                 if !r.broken && r.domain == Domain::Ground {
-                    present[r.faction.index()] += r.strength;
-                    anyone = true;
+                    // The scan passes living forces only: a faction's sum
+                    // is positive from its first force on.
+                    let f = r.faction.index();
+                    if present[f] == 0.0 {
+                        factions.push(f);
+                    }
+                    present[f] += r.strength;
                 }
             },
         );
         // A site nobody is on keeps its owner.
         let owner = control.owner;
-        let defended = || {
-            owner.is_some_and(|o| {
-                (0..nf).any(|f| {
-                    present[f] > 0.0 && relations.stance(o, FactionId(f as u16)) == Stance::Allied
-                })
-            })
-        };
-        if anyone && !defended() {
-            let mut best: Option<(f64, usize)> = None;
-            for (f, &s) in present.iter().enumerate() {
-                let may_capture = match owner {
-                    Some(o) => relations.hostile(o, FactionId(f as u16)),
-                    None => true,
-                };
-                if s > 0.0 && may_capture && best.is_none_or(|(bs, _)| s > bs) {
-                    best = Some((s, f));
+        if !factions.is_empty() {
+            let defended = owner.is_some_and(|o| {
+                factions
+                    .iter()
+                    .any(|&f| relations.stance(o, FactionId(f as u16)) == Stance::Allied)
+            });
+            if !defended {
+                // The most personnel; ties to the lower faction index.
+                let mut best: Option<(f64, usize)> = None;
+                for &f in factions.iter() {
+                    let s = present[f];
+                    let may_capture = match owner {
+                        Some(o) => relations.hostile(o, FactionId(f as u16)),
+                        None => true,
+                    };
+                    if may_capture && best.is_none_or(|(bs, bf)| s > bs || (s == bs && f < bf)) {
+                        best = Some((s, f));
+                    }
+                }
+                if let Some((_, f)) = best {
+                    let new = Some(FactionId(f as u16));
+                    control.owner = new;
+                    let site = idx.0;
+                    let o = &mut metrics.outcome;
+                    o.site_owner_end[site as usize] = new.map(|x| x.0);
+                    o.owner_changes.push(OwnerChange {
+                        hours,
+                        site,
+                        owner: new.map(|x| x.0),
+                    });
+                    metrics.push(|| LogEvent::Capture {
+                        hours,
+                        site,
+                        from: owner.map(|x| x.0),
+                        to: new.map(|x| x.0),
+                    });
                 }
             }
-            if let Some((_, f)) = best {
-                let new = Some(FactionId(f as u16));
-                control.owner = new;
-                let site = idx.0;
-                let o = &mut metrics.outcome;
-                o.site_owner_end[site as usize] = new.map(|x| x.0);
-                o.owner_changes.push(OwnerChange {
-                    hours,
-                    site,
-                    owner: new.map(|x| x.0),
-                });
-                metrics.push(|| LogEvent::Capture {
-                    hours,
-                    site,
-                    from: owner.map(|x| x.0),
-                    to: new.map(|x| x.0),
-                });
+            for &f in factions.iter() {
+                present[f] = 0.0;
             }
-        }
-        if anyone {
-            present.fill(0.0);
+            factions.clear();
         }
         if let Some(o) = control.owner {
             metrics.outcome.revenue[o.index()] += spec.output_per_day * clock.dt_hours / 24.0;

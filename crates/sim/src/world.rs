@@ -24,7 +24,7 @@ use std::sync::Arc;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
 
-use crate::combat::{CombatScratch, resolve_combat};
+use crate::combat::{CombatScratch, resolve_combat, sync_strengths};
 use crate::events::{EventCursor, EventQuery, apply_scheduled_events};
 use crate::force::{
     Allegiance, Arms, ForceIndex, ForceTable, IndexQuery, Mobile, Morale, Orders, Position,
@@ -105,7 +105,7 @@ fn tick(
             &mut relations,
             &mut metrics,
             &mut table,
-            forces.p0(),
+            || forces.p0(),
         );
         // 2. Orders and movement.
         move_forces(
@@ -119,9 +119,11 @@ fn tick(
             &mut scratch.blocking,
         );
         // 3. Force table and neighbour lists.
-        index_forces(th, &relations, &mut table, &mut near, forces.p2());
-        // 4. Combat.
-        resolve_combat(
+        index_forces(th, &relations, &mut table, &mut near, || forces.p2());
+        // 4. Combat; the strengths it changed in the table are written
+        // back to the components, with breaks and deaths.
+        let hours = clock.hours() + clock.dt_hours;
+        if resolve_combat(
             th,
             &clock,
             &relations,
@@ -130,8 +132,9 @@ fn tick(
             &mut rng,
             &mut metrics,
             &mut scratch.combat,
-            forces.p3(),
-        );
+        ) {
+            sync_strengths(&mut table, forces.p3(), &mut metrics, hours);
+        }
         // 5. Sites.
         update_sites(
             th,
@@ -144,8 +147,8 @@ fn tick(
             sites.reborrow(),
             &mut scratch.sites,
         );
-        // 6. Friction and incursions.
-        resolve_friction(
+        // 6. Friction and incursions; likewise.
+        if resolve_friction(
             th,
             &clock,
             &near,
@@ -155,8 +158,9 @@ fn tick(
             &mut rng,
             &mut metrics,
             &competition,
-            forces.p3(),
-        );
+        ) {
+            sync_strengths(&mut table, forces.p3(), &mut metrics, hours);
+        }
         // 7. Clock.
         clock.advance();
     }
@@ -170,7 +174,7 @@ fn prime(
     mut near: ResMut<Neighbours>,
     forces: IndexQuery,
 ) {
-    index_forces(&theatre, &relations, &mut table, &mut near, forces);
+    index_forces(&theatre, &relations, &mut table, &mut near, || forces);
 }
 
 fn strict_schedule(label: impl ScheduleLabel) -> Schedule {
