@@ -487,6 +487,12 @@ impl Neighbours {
         scan(table, self.sites.get(s), p, r, f);
     }
 
+    /// The candidate forces of site `s`: every ground force that may be
+    /// within its capture radius (a superset).
+    pub fn site_candidates(&self, s: usize) -> &[u32] {
+        self.sites.get(s)
+    }
+
     /// As [`Self::for_each_near_force`], around zone `z` (an exclusion zone
     /// with an incursion hazard) within `r` of `p` (at most its bounding
     /// circle).

@@ -50,6 +50,14 @@ pub struct SiteScratch {
     present: Vec<f64>,
     /// The factions with forces on the site at hand, in the order met.
     factions: Vec<usize>,
+    /// Whether each site was left as it was the last time it was looked
+    /// at (no capture); false for a site not looked at yet.
+    settled: Vec<bool>,
+    /// (the tick after, list builds, the force table's status count, the
+    /// relations' revision) when they were.
+    settled_for: Option<(u64, u32, u64, u64)>,
+    /// Whether each force moved in the last index (all false between ticks).
+    moved: Vec<bool>,
     /// (site, faction) of the forces advancing on a site.
     heading: Vec<(u32, u16)>,
 }
@@ -76,14 +84,46 @@ pub fn update_sites(
     let SiteScratch {
         present,
         factions,
+        settled,
+        settled_for,
+        moved,
         heading,
     } = scratch;
     // All zero between sites: only the factions on a site are written, and
     // zeroed again after it.
     present.resize(nf, 0.0);
+    // Which factions are on a site, hence whether it is captured, depends
+    // only on which living, unbroken forces of its list are within its
+    // radius, and on the stances. A site left as it was is so again while
+    // no force has died, broken or been copied afresh, the lists have not
+    // been built again, the relations have not changed and no force of its
+    // list has moved, from one tick to the next of the same run.
+    let now = (near.builds, table.status, relations.revision());
+    let tick = clock.tick as u64;
+    if *settled_for != Some((tick, now.0, now.1, now.2)) {
+        settled.clear();
+    }
+    *settled_for = Some((tick + 1, now.0, now.1, now.2));
+    settled.resize(sites_spec.len(), false);
+    moved.resize(table.rows.len(), false);
+    for &k in &table.moved {
+        moved[k as usize] = true;
+    }
     for (idx, mut control) in &mut sites {
         let spec = &sites_spec[idx.0 as usize];
         let site = idx.0 as usize;
+        if settled[site]
+            && !near
+                .site_candidates(site)
+                .iter()
+                .any(|&j| moved[j as usize])
+        {
+            if let Some(o) = control.owner {
+                metrics.outcome.revenue[o.index()] += spec.output_per_day * clock.dt_hours / 24.0;
+            }
+            continue;
+        }
+        settled[site] = true;
         near.for_each_near_site(
             table,
             site,
@@ -126,6 +166,9 @@ pub fn update_sites(
                 if let Some((_, f)) = best {
                     let new = Some(FactionId(f as u16));
                     control.owner = new;
+                    // Looked at again next tick, with its new owner (who is
+                    // on it, so it settles then).
+                    settled[site] = false;
                     let site = idx.0;
                     let o = &mut metrics.outcome;
                     o.site_owner_end[site as usize] = new.map(|x| x.0);
@@ -150,6 +193,9 @@ pub fn update_sites(
         if let Some(o) = control.owner {
             metrics.outcome.revenue[o.index()] += spec.output_per_day * clock.dt_hours / 24.0;
         }
+    }
+    for &k in &table.moved {
+        moved[k as usize] = false;
     }
     // Competition: factions advancing on each site (alive, unbroken forces'
     // objectives, and stances), found again only when those may have

@@ -428,6 +428,45 @@ lethality = 0.05
     assert_eq!(o.site_owner_end, vec![Some(2)]);
 }
 
+/// A site is looked at again only when something that decides its capture
+/// may have changed (docs/performance.md, step 38): a capture must still
+/// happen in the very tick a capturer comes within the radius, and in every
+/// run of a reused `Sim`.
+#[test]
+fn a_site_is_taken_in_the_tick_a_capturer_enters_its_radius() {
+    let revenue = |o: &Outcome| (o.revenue[0], o.revenue[1]);
+    // An undefended site of a. A static force of b inside the radius takes
+    // it in the first tick; b earns from that tick on: 48 ticks of 1.
+    let inside = r#"[[force]]
+id = "fb"
+faction = "b"
+position = { x_km = 1, y_km = 0 }
+strength = 500
+"#;
+    // A column of b 10 km out, advancing on it at 1 km/h: 3 km out, inside
+    // the radius, after its seventh move (hour 7); a earns 6, b 42.
+    let column = r#"[[force]]
+id = "fb"
+faction = "b"
+position = { x_km = 10, y_km = 0 }
+strength = 500
+speed_kmh = 1
+posture = "advance"
+objective = "well"
+"#;
+    for (force, hours, earned) in [(inside, 1.0, (0.0, 48.0)), (column, 7.0, (6.0, 42.0))] {
+        let th = theatre(&site_scenario(force, "owner = \"a\""));
+        let mut sim = Sim::new(th);
+        for run in 0..3 {
+            let o = sim.run(1, run, false);
+            assert_eq!(o.owner_changes.len(), 1, "run {run}");
+            assert_eq!(o.owner_changes[0].hours, hours, "run {run}");
+            assert_eq!(o.site_owner_end, vec![Some(1)]);
+            assert_eq!(revenue(&o), earned, "run {run}");
+        }
+    }
+}
+
 #[test]
 fn advancing_force_arrives_after_distance_over_speed() {
     let text = format!(
