@@ -114,6 +114,10 @@ pub struct Neighbours {
     forces: Lists,
     /// Per site: candidate forces.
     sites: Lists,
+    /// Per force: the sites whose candidate lists hold it.
+    sites_of: Lists,
+    /// (force, site) of the site lists (scratch).
+    site_pairs: Vec<(u32, u32)>,
     /// Per zone: candidate forces (empty for zones without incursions).
     zones: Lists,
     /// Per force: candidate segments.
@@ -365,6 +369,24 @@ impl Neighbours {
                 true,
             );
         }
+        self.site_pairs.clear();
+        for site in 0..th.scenario.sites.len() {
+            let list = self.sites.get(site);
+            self.site_pairs
+                .extend(list.iter().map(|&j| (j, site as u32)));
+        }
+        self.site_pairs.sort_unstable();
+        self.sites_of.clear();
+        let mut at = 0;
+        for k in 0..n as u32 {
+            while let Some(&(j, site)) = self.site_pairs.get(at)
+                && j == k
+            {
+                self.sites_of.items.push(site);
+                at += 1;
+            }
+            self.sites_of.close();
+        }
         self.zones.clear();
         for z in &th.scenario.zones {
             if z.rule == ZoneRule::Exclusion && z.incursion_hazard_per_hour > 0.0 {
@@ -487,10 +509,10 @@ impl Neighbours {
         scan(table, self.sites.get(s), p, r, f);
     }
 
-    /// The candidate forces of site `s`: every ground force that may be
-    /// within its capture radius (a superset).
-    pub fn site_candidates(&self, s: usize) -> &[u32] {
-        self.sites.get(s)
+    /// The sites whose candidates (every ground force that may be within
+    /// their capture radius) include force `i`, in ascending order.
+    pub fn sites_of(&self, i: u32) -> &[u32] {
+        self.sites_of.get(i as usize)
     }
 
     /// As [`Self::for_each_near_force`], around zone `z` (an exclusion zone
@@ -707,6 +729,13 @@ capture_radius_km = 6
                 let mut want = brute(&th, &table, site, 6.0, None);
                 want.retain(|&(j, _)| table.rows[j as usize].domain == Domain::Ground);
                 prop_assert_eq!(got, want);
+                // Each force lists the sites whose candidate lists hold it.
+                for i in 0..table.rows.len() as u32 {
+                    let want: Vec<u32> = (0..th.scenario.sites.len() as u32)
+                        .filter(|&s| near.sites.get(s as usize).contains(&i))
+                        .collect();
+                    prop_assert_eq!(near.sites_of(i), &want[..]);
+                }
                 // Move: each force at its speed on its heading, turning every 10 ticks.
                 for (i, r) in table.rows.iter_mut().enumerate() {
                     let h = headings[i] + (t / 10) as f64;

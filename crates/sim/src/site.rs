@@ -56,8 +56,6 @@ pub struct SiteScratch {
     /// (the tick after, list builds, the force table's status count, the
     /// relations' revision) when they were.
     settled_for: Option<(u64, u32, u64, u64)>,
-    /// Whether each force moved in the last index (all false between ticks).
-    moved: Vec<bool>,
     /// (site, faction) of the forces advancing on a site.
     heading: Vec<(u32, u16)>,
 }
@@ -86,7 +84,6 @@ pub fn update_sites(
         factions,
         settled,
         settled_for,
-        moved,
         heading,
     } = scratch;
     // All zero between sites: only the factions on a site are written, and
@@ -105,19 +102,15 @@ pub fn update_sites(
     }
     *settled_for = Some((tick + 1, now.0, now.1, now.2));
     settled.resize(sites_spec.len(), false);
-    moved.resize(table.rows.len(), false);
     for &k in &table.moved {
-        moved[k as usize] = true;
+        for &site in near.sites_of(k) {
+            settled[site as usize] = false;
+        }
     }
     for (idx, mut control) in &mut sites {
         let spec = &sites_spec[idx.0 as usize];
         let site = idx.0 as usize;
-        if settled[site]
-            && !near
-                .site_candidates(site)
-                .iter()
-                .any(|&j| moved[j as usize])
-        {
+        if settled[site] {
             if let Some(o) = control.owner {
                 metrics.outcome.revenue[o.index()] += spec.output_per_day * clock.dt_hours / 24.0;
             }
@@ -193,9 +186,6 @@ pub fn update_sites(
         if let Some(o) = control.owner {
             metrics.outcome.revenue[o.index()] += spec.output_per_day * clock.dt_hours / 24.0;
         }
-    }
-    for &k in &table.moved {
-        moved[k as usize] = false;
     }
     // Competition: factions advancing on each site (alive, unbroken forces'
     // objectives, and stances), found again only when those may have
