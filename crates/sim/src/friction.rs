@@ -209,6 +209,8 @@ struct Manned {
     several_slots: bool,
     /// One force's entries found again, to compare with its last ones.
     found: Vec<(u32, u32, f64)>,
+    /// The entries whose side of the segment [`Manned::unchanged`] updated.
+    patched: Vec<usize>,
 }
 
 /// A [`Memo`] has between these many slots: a few for a theatre of a few
@@ -1043,9 +1045,25 @@ fn man_segments(
     let (moved, status) = t.moved;
     let movers = (st.manned.status == Some(status)).then_some(moved);
     st.manned.status = Some(status);
-    if reuse && st.manned.unchanged(t, near, line_slot, involved, movers) {
-        // Every force mans what it manned last tick: so do the lists by
-        // segment and by slot, which are kept.
+    st.manned.patched.clear();
+    if reuse
+        && st.manned.unchanged(t, near, line_slot, involved, movers)
+        && (st.manned.patched.is_empty() || !st.manned.several_slots)
+    {
+        // Every force mans the segments it manned last tick: so do the
+        // lists by segment and by slot, which are kept, with the new sides
+        // of the segments (a force's entry of a key is found by force
+        // within the key's entries).
+        for &e in &st.manned.patched {
+            let (key, force, side) = st.manned.entries[e];
+            let key = key as usize;
+            let from = key
+                .checked_sub(1)
+                .map_or(0, |k| st.segment_ends[k] as usize);
+            let entries = &mut st.manning_by_segment[from..st.segment_ends[key] as usize];
+            let at = entries.partition_point(|m| m.1 < force);
+            entries[at].2 = side;
+        }
         std::mem::swap(&mut st.manning, &mut st.manned.entries);
         return st.manned.several_slots;
     }
@@ -1151,13 +1169,16 @@ fn find_manning(
 }
 
 impl Manned {
-    /// Whether every force mans exactly what it manned last tick (with the
+    /// Whether every force mans the same segments as last tick (with the
     /// same line slots and factions in friction): a force that is where it
     /// was, or that neither mans now nor manned, does; the others' entries
-    /// are found again and compared bit for bit. The positions of the
-    /// forces whose entries did not change are updated. With `movers`, the
-    /// other forces are known to be as they were (none died or broke) and
-    /// only those are checked.
+    /// are found again and compared. An entry whose side of the segment
+    /// (the cross product, which changes with every move) alone differs is
+    /// updated in `entries` and listed in `patched`, for the caller to
+    /// update the other lists. The positions of the forces whose entries
+    /// are now current are updated. With `movers`, the other forces are
+    /// known to be as they were (none died or broke) and only those are
+    /// checked.
     fn unchanged(
         &mut self,
         t: &Tick,
@@ -1172,7 +1193,8 @@ impl Manned {
             if mans && self.at[i] == r.pos {
                 return true;
             }
-            let old = &self.entries[self.starts[i] as usize..self.starts[i + 1] as usize];
+            let start = self.starts[i] as usize;
+            let old = &mut self.entries[start..self.starts[i + 1] as usize];
             self.found.clear();
             if mans {
                 find_manning(t, near, line_slot, i as u32, |m, _| self.found.push(m));
@@ -1181,15 +1203,22 @@ impl Manned {
                 && old
                     .iter()
                     .zip(&self.found)
-                    .all(|(a, b)| (a.0, a.1, a.2.to_bits()) == (b.0, b.1, b.2.to_bits()));
-            if same {
-                self.at[i] = if mans {
-                    r.pos
-                } else {
-                    Vec2::new(f64::NAN, f64::NAN)
-                };
+                    .all(|(a, b)| (a.0, a.1) == (b.0, b.1));
+            if !same {
+                return false;
             }
-            same
+            for (k, (a, b)) in old.iter_mut().zip(&self.found).enumerate() {
+                if a.2.to_bits() != b.2.to_bits() {
+                    a.2 = b.2;
+                    self.patched.push(start + k);
+                }
+            }
+            self.at[i] = if mans {
+                r.pos
+            } else {
+                Vec2::new(f64::NAN, f64::NAN)
+            };
+            true
         };
         match movers {
             Some(movers) => movers.iter().all(|&i| same(i as usize)),
