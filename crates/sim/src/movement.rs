@@ -111,7 +111,7 @@ pub fn move_forces(
         let new = travel(pos.0, target, step, blocking);
         pos.0 = new;
         table.record_move(idx.0, new);
-        if new.distance(target) < 1e-9 {
+        if within_a_nanometre(new, target) {
             match orders.posture {
                 Posture::Patrol if !morale.broken => {
                     orders.route_next = (orders.route_next + 1) % orders.route.len();
@@ -144,6 +144,28 @@ fn enemy_in_range(
     found
 }
 
+/// `|a − b| < 10⁻⁹` km, as computed by `a.distance(b)`; a coordinate
+/// apart by more than twice that decides it without the square root.
+fn within_a_nanometre(a: Vec2, b: Vec2) -> bool {
+    if (a.x - b.x).abs() > 2e-9 || (a.y - b.y).abs() > 2e-9 {
+        return false;
+    }
+    a.distance(b) < 1e-9
+}
+
+/// Whether circle `c` is so far from the segment `p`–`q` (its centre
+/// outside the segment's bounding box grown by the radius and a margin far
+/// above rounding) that `p` is outside it and the segment does not enter
+/// it: what [`travel`] would find with square roots and a division.
+fn clear_of(p: Vec2, q: Vec2, c: &Circle) -> bool {
+    let scale = p.x.abs() + p.y.abs() + q.x.abs() + q.y.abs() + c.center.x.abs() + c.center.y.abs();
+    let reach = c.radius_km + 1e-6 + 1e-12 * scale;
+    c.center.x < p.x.min(q.x) - reach
+        || c.center.x > p.x.max(q.x) + reach
+        || c.center.y < p.y.min(q.y) - reach
+        || c.center.y > p.y.max(q.y) + reach
+}
+
 /// Where a force at `p` heading for `target` ends up after moving `step` km,
 /// going around the first zone circle that blocks the straight path.
 pub fn travel(p: Vec2, target: Vec2, step: f64, zones: &[Circle]) -> Vec2 {
@@ -151,6 +173,9 @@ pub fn travel(p: Vec2, target: Vec2, step: f64, zones: &[Circle]) -> Vec2 {
     // The first circle the straight path enters (p outside it).
     let mut first: Option<(f64, Circle)> = None;
     for c in zones {
+        if clear_of(p, target, c) {
+            continue;
+        }
         if p.distance(c.center) < c.radius_km - 1e-6 {
             continue; // started inside: leave on a straight line
         }
@@ -252,6 +277,29 @@ pub fn path_length_around(p: Vec2, target: Vec2, c: &Circle) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The shortcuts give what they stand for: a circle `clear_of` a
+        /// path neither holds its start nor is entered by it, and
+        /// `within_a_nanometre` is the distance test itself (separations
+        /// around the threshold and its factor of 2 included).
+        #[test]
+        fn the_shortcuts_agree_with_the_full_tests(
+            (px, py, qx, qy) in (-300.0f64..300.0, -300.0f64..300.0, -300.0f64..300.0, -300.0f64..300.0),
+            (cx, cy, r) in (-300.0f64..300.0, -300.0f64..300.0, 0.0f64..80.0),
+            (ex, ey) in (-3e-9f64..3e-9, -3e-9f64..3e-9),
+        ) {
+            let (p, q) = (Vec2::new(px, py), Vec2::new(qx, qy));
+            let c = Circle { center: Vec2::new(cx, cy), radius_km: r };
+            if clear_of(p, q, &c) {
+                prop_assert!(entry(p, q, &c).is_none());
+                prop_assert!(p.distance(c.center) >= c.radius_km - 1e-6);
+            }
+            let b = p + Vec2::new(ex, ey);
+            prop_assert_eq!(within_a_nanometre(p, b), p.distance(b) < 1e-9);
+        }
+    }
 
     #[test]
     fn straight_arrival_time_is_distance_over_speed() {
