@@ -173,6 +173,7 @@ impl FrictionState {
     pub fn reset(&mut self, pairs: usize) {
         self.manned.at.clear();
         self.manned.status = None;
+        self.manned.reach_for = None;
         self.factors.revision = None;
         self.constants.dt = None;
         self.clocks.clear();
@@ -211,6 +212,23 @@ struct Manned {
     found: Vec<(u32, u32, f64)>,
     /// The entries whose side of the segment [`Manned::unchanged`] updated.
     patched: Vec<usize>,
+    /// Where each force's entries were last found in full, and how far it
+    /// may move from there before any of its candidate segments may change
+    /// between manned and not (NaN: unknown); for the list build
+    /// `reach_for` (the candidate segments change with the lists).
+    reach: Vec<(Vec2, f64)>,
+    reach_for: Option<u32>,
+}
+
+/// A bound on the rounding of a distance computed from points whose
+/// coordinates sum in absolute value to `scale` km, far above it.
+fn rounding(scale: f64) -> f64 {
+    1e-9 + 1e-12 * scale
+}
+
+/// The sum of the absolute values of the coordinates of `p`.
+fn l1(p: Vec2) -> f64 {
+    p.x.abs() + p.y.abs()
 }
 
 /// A [`Memo`] has between these many slots: a few for a theatre of a few
@@ -1093,6 +1111,9 @@ fn man_segments(
     });
     let (mut first_slot, mut several_slots) = (None, false);
     let manned = &mut st.manned;
+    // Entries found afresh here, or kept: where they were found in full is
+    // not known.
+    manned.reach_for = None;
     manned.starts.clear();
     manned.starts.push(0);
     for chunk in &st.list.chunks[..n] {
@@ -1143,15 +1164,20 @@ fn man_segments(
 
 /// Calls `f(entry, pair slot)` for every segment of a line with friction
 /// (`line_slot`) that force `i` mans, in the order of its segment list.
+/// Returns how far the force may move before one of these segments may
+/// change between manned and not: the smallest gap between a candidate
+/// segment's distance and its line's buffer, less a bound on the rounding
+/// of the distance (infinite with no candidates).
 fn find_manning(
     t: &Tick,
     near: &Neighbours,
     line_slot: &[u32],
     i: u32,
     mut f: impl FnMut((u32, u32, f64), u32),
-) {
+) -> f64 {
     let r = &t.rows[i as usize];
     let (segments, lines) = (&t.th.scenario.segments, &t.th.scenario.contact_lines);
+    let mut reach = f64::INFINITY;
     for &s in near.segments_near(i) {
         let seg = &segments[s as usize];
         let line = &lines[seg.line];
@@ -1160,12 +1186,15 @@ fn find_manning(
             continue;
         }
         let (d, _) = point_segment_distance(r.pos, seg.a, seg.b);
+        let scale = l1(r.pos) + l1(seg.a) + l1(seg.b) + line.buffer_km;
+        reach = reach.min((d - line.buffer_km).abs() - rounding(scale));
         if d <= line.buffer_km {
             let side = (seg.b - seg.a).cross(r.pos - seg.a);
             let key = 2 * s + u32::from(r.faction == line.between[1]);
             f((key, i, side), slot);
         }
     }
+    reach
 }
 
 impl Manned {
@@ -1187,6 +1216,13 @@ impl Manned {
         involved: &[bool],
         movers: Option<&[u32]>,
     ) -> bool {
+        if self.reach_for != Some(near.builds) || self.reach.len() != t.rows.len() {
+            self.reach_for = Some(near.builds);
+            self.reach.clear();
+            self.reach
+                .resize(t.rows.len(), (Vec2::new(f64::NAN, f64::NAN), f64::NAN));
+        }
+        let segments = &t.th.scenario.segments;
         let mut same = |i: usize| {
             let r = &t.rows[i];
             let mans = r.alive() && involved[r.faction.index()];
@@ -1195,9 +1231,26 @@ impl Manned {
             }
             let start = self.starts[i] as usize;
             let old = &mut self.entries[start..self.starts[i + 1] as usize];
+            // Within its reach of where its entries were found in full, a
+            // force mans the same segments: only their sides change.
+            let (p0, reach) = self.reach[i];
+            if mans && r.pos.distance(p0) + rounding(l1(r.pos) + l1(p0)) < reach {
+                for (k, e) in old.iter_mut().enumerate() {
+                    let seg = &segments[e.0 as usize >> 1];
+                    let side = (seg.b - seg.a).cross(r.pos - seg.a);
+                    if side.to_bits() != e.2.to_bits() {
+                        e.2 = side;
+                        self.patched.push(start + k);
+                    }
+                }
+                self.at[i] = r.pos;
+                return true;
+            }
             self.found.clear();
+            self.reach[i] = (Vec2::new(f64::NAN, f64::NAN), f64::NAN);
             if mans {
-                find_manning(t, near, line_slot, i as u32, |m, _| self.found.push(m));
+                let reach = find_manning(t, near, line_slot, i as u32, |m, _| self.found.push(m));
+                self.reach[i] = (r.pos, reach);
             }
             let same = old.len() == self.found.len()
                 && old
@@ -1519,10 +1572,12 @@ sensor_range_km = 15
     proptest! {
         /// The contacts found, in any chunking, are the contacts by
         /// definition, in order, and each pair's cumulative hazards rise to
-        /// its total; over six ticks in which some forces move, some die
+        /// its total; over ten ticks in which some forces move, some die
         /// and a stance turns hostile and back (the manning of the forces
-        /// that stay put is reused; in the last two ticks, in which no force
-        /// dies, only the movers' is checked).
+        /// that stay put is reused; in the ticks after, in which no force
+        /// dies, only the movers' is checked, and in the last six, in which
+        /// they move a tenth as far, within the lists' skins, a mover near
+        /// where its manning was last found in full only updates its sides).
         #[test]
         fn contacts_equal_their_definition(
             forces in prop::collection::vec(
@@ -1539,7 +1594,7 @@ sensor_range_km = 15
             let rows: Vec<ForceRow> = forces
                 .iter()
                 .map(|&(x, y, sensor, faction, alive)| {
-                    row(x, y, sensor, 0.0, if alive { 100.0 } else { 0.0 }, faction)
+                    row(x, y, sensor, 1.0, if alive { 100.0 } else { 0.0 }, faction)
                 })
                 .collect();
             let mut table = ForceTable {
@@ -1551,10 +1606,10 @@ sensor_range_km = 15
             let competition = Competition::default();
             let mut st = FrictionState::new(th.pairs.len());
             st.set_chunking(chunking.0, chunking.1);
-            for t in 0..6 {
+            for t in 0..10 {
                 match t {
                     2 => relations.set_stance(FactionId(0), FactionId(1), Stance::Hostile),
-                    3 => relations.set_stance(FactionId(0), FactionId(1), Stance::Rival),
+                    6 => relations.set_stance(FactionId(0), FactionId(1), Stance::Rival),
                     _ => {}
                 }
                 near.refresh(&th, &table, &relations, 1.0, None);
@@ -1590,7 +1645,8 @@ sensor_range_km = 15
                 table.moved.clear();
                 for (k, (r, &(moves, dx, dy, dies))) in table.rows.iter_mut().zip(&moves).enumerate() {
                     if moves {
-                        r.pos = r.pos + Vec2::new(dx, dy);
+                        let step = if t < 4 { 1.0 } else { 0.1 };
+                        r.pos = r.pos + Vec2::new(dx, dy) * step;
                         table.moved.push(k as u32);
                     }
                     if dies && r.alive() {
