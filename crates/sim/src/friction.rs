@@ -132,9 +132,9 @@ struct TickConstants {
 }
 
 impl TickConstants {
-    fn update(&mut self, th: &Theatre, dt: f64) -> &Self {
+    /// For ticks of `dt` hours, with excitation decay rate `beta`.
+    fn update(&mut self, th: &Theatre, beta: f64, dt: f64) -> &Self {
         if self.dt != Some(dt.to_bits()) {
-            let beta = 1.0 / th.scenario.params.friction.excitation_decay_hours;
             self.dt = Some(dt.to_bits());
             self.decay = (-beta * dt).exp();
             self.kernel = -(-beta * dt).exp_m1();
@@ -224,11 +224,6 @@ struct Manned {
 /// coordinates sum in absolute value to `scale` km, far above it.
 fn rounding(scale: f64) -> f64 {
     1e-9 + 1e-12 * scale
-}
-
-/// The sum of the absolute values of the coordinates of `p`.
-fn l1(p: Vec2) -> f64 {
-    p.x.abs() + p.y.abs()
 }
 
 /// A [`Memo`] has between these many slots: a few for a theatre of a few
@@ -500,7 +495,7 @@ pub fn resolve_friction(
     // Pair by pair, in slot order. Over a whole tick the decay and the
     // integral of the excitation kernel are the same for every pair, and in
     // every tick of the same length.
-    let constants = st.constants.update(th, dt);
+    let constants = st.constants.update(th, beta, dt);
     let (decay, kernel_dt) = (constants.decay, constants.kernel);
     let decay_over = |u: f64| if u == dt { decay } else { (-beta * u).exp() };
     let integral_over = |mu: f64, h: f64, u: f64| {
@@ -1186,7 +1181,7 @@ fn find_manning(
             continue;
         }
         let (d, _) = point_segment_distance(r.pos, seg.a, seg.b);
-        let scale = l1(r.pos) + l1(seg.a) + l1(seg.b) + line.buffer_km;
+        let scale = r.pos.l1_norm() + seg.a.l1_norm() + seg.b.l1_norm() + line.buffer_km;
         reach = reach.min((d - line.buffer_km).abs() - rounding(scale));
         if d <= line.buffer_km {
             let side = (seg.b - seg.a).cross(r.pos - seg.a);
@@ -1234,7 +1229,7 @@ impl Manned {
             // Within its reach of where its entries were found in full, a
             // force mans the same segments: only their sides change.
             let (p0, reach) = self.reach[i];
-            if mans && r.pos.distance(p0) + rounding(l1(r.pos) + l1(p0)) < reach {
+            if mans && r.pos.distance(p0) + rounding(r.pos.l1_norm() + p0.l1_norm()) < reach {
                 for (k, e) in old.iter_mut().enumerate() {
                     let seg = &segments[e.0 as usize >> 1];
                     let side = (seg.b - seg.a).cross(r.pos - seg.a);

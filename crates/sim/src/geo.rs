@@ -68,6 +68,11 @@ impl Vec2 {
         self.x * other.y - self.y * other.x
     }
 
+    /// `|x| + |y|`: the scale of the rounding of what is computed from it.
+    pub fn l1_norm(self) -> f64 {
+        self.x.abs() + self.y.abs()
+    }
+
     /// Whether both coordinates are finite.
     pub fn is_finite(self) -> bool {
         self.x.is_finite() && self.y.is_finite()

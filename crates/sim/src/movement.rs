@@ -158,7 +158,7 @@ fn within_a_nanometre(a: Vec2, b: Vec2) -> bool {
 /// above rounding) that `p` is outside it and the segment does not enter
 /// it: what [`travel`] would find with square roots and a division.
 fn clear_of(p: Vec2, q: Vec2, c: &Circle) -> bool {
-    let scale = p.x.abs() + p.y.abs() + q.x.abs() + q.y.abs() + c.center.x.abs() + c.center.y.abs();
+    let scale = p.l1_norm() + q.l1_norm() + c.center.l1_norm();
     let reach = c.radius_km + 1e-6 + 1e-12 * scale;
     c.center.x < p.x.min(q.x) - reach
         || c.center.x > p.x.max(q.x) + reach
