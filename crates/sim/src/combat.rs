@@ -30,7 +30,13 @@ use crate::theatre::Theatre;
 /// Reused buffers of the combat phase.
 #[derive(Debug, Default)]
 pub struct CombatScratch {
+    /// The forces that had a hostile force within their weapon range at
+    /// the last combat phase, in ascending order, among those that could
+    /// fire then ([`shoots`]).
     shooters: Vec<u32>,
+    /// (tick, the force table's status count, the relations' version) of
+    /// that combat phase.
+    scanned: Option<(u32, u64, u64)>,
     /// Targets of shooter `s` are `targets[starts[s]..starts[s + 1]]`.
     starts: Vec<usize>,
     targets: Vec<u32>,
@@ -60,10 +66,8 @@ pub fn resolve_combat(
     sc.shooters.clear();
     sc.starts.clear();
     sc.targets.clear();
+    sc.scanned = Some((clock.tick, table.status, relations.version()));
     let rows = &table.rows;
-    let shoots = |me: &ForceRow| {
-        !(!me.alive() || me.broken || me.lethality <= 0.0 || me.weapon_range_km <= 0.0)
-    };
     near.for_each_hostile_pair(table, relations, shoots, |i, j| {
         if sc.shooters.last() != Some(&i) {
             sc.shooters.push(i);
@@ -126,6 +130,34 @@ pub fn resolve_combat(
         }
     }
     any_loss
+}
+
+/// Whether force `me` fires in the combat phase: alive, unbroken, armed.
+fn shoots(me: &ForceRow) -> bool {
+    !(!me.alive() || me.broken || me.lethality <= 0.0 || me.weapon_range_km <= 0.0)
+}
+
+impl CombatScratch {
+    /// Whether a living force hostile to force `i` is within its weapon
+    /// range, as the last combat phase found it, if that answers for the
+    /// movement phase of tick `tick`: the combat phase was the last tick's,
+    /// no force has died, broken or been copied afresh since (the table's
+    /// status count) and no stance has changed (the relations' version);
+    /// the positions are those of the same index. `None` if it does not
+    /// answer (or did not ask about `i`: a force that could not fire).
+    pub fn hostile_in_range(
+        &self,
+        tick: u32,
+        table: &ForceTable,
+        relations: &RelationMatrix,
+        i: u32,
+    ) -> Option<bool> {
+        let now = (tick.checked_sub(1)?, table.status, relations.version());
+        if self.scanned != Some(now) || !shoots(table.rows.get(i as usize)?) {
+            return None;
+        }
+        Some(self.shooters.binary_search(&i).is_ok())
+    }
 }
 
 /// Fills `sc.rate[k]` with the loss rate of every force at strengths `s`.

@@ -10,6 +10,7 @@
 
 use bevy_ecs::prelude::*;
 
+use crate::combat::CombatScratch;
 use crate::force::{
     Allegiance, ForceIndex, ForceTable, Mobile, Morale, Orders, Position, Strength,
 };
@@ -47,6 +48,7 @@ pub fn move_forces(
     metrics: &mut Metrics,
     mut forces: MoveQuery,
     blocking: &mut Vec<Circle>,
+    combat: &CombatScratch,
 ) {
     let params = &theatre.scenario.params.movement;
     let dt = clock.dt_hours;
@@ -83,7 +85,9 @@ pub fn move_forces(
         if !morale.broken
             && orders.posture == Posture::Advance
             && params.halt_in_combat
-            && enemy_in_range(table, near, relations, idx.0)
+            && combat
+                .hostile_in_range(clock.tick, table, relations, idx.0)
+                .unwrap_or_else(|| enemy_in_range(table, near, relations, idx.0))
         {
             continue;
         }

@@ -117,6 +117,7 @@ fn tick(
             &mut metrics,
             forces.p1(),
             &mut scratch.blocking,
+            &scratch.combat,
         );
         // 3. Force table and neighbour lists.
         index_forces(th, &relations, &mut table, &mut near, || forces.p2());

@@ -499,6 +499,86 @@ objective_at = {{ x_km = 30, y_km = 40 }}
     assert_eq!(arrived, vec![(50.0f64 / 2.0).ceil()]);
 }
 
+/// An advance halts while a hostile force is within its weapon range (as of
+/// the last index): from the tick a stance event turns the force beside its
+/// path hostile, until the tick after it has destroyed it. At 1 km/h from
+/// x = 0, the column is 3 km from the post at x = 5 after two ticks; the
+/// event turns them hostile at hour 2; the post dies at hour `d` (the end of
+/// the tick that kills it), and the column moves on from then: it ends at
+/// x = 2 + (24 − d).
+#[test]
+fn an_advance_halts_while_a_hostile_force_is_in_weapon_range() {
+    let text = format!(
+        r#"{}
+[model.friction]
+base_hazard_per_hour = 0
+first_contact_surge = 0
+[[faction]]
+id = "a"
+[[faction]]
+id = "b"
+[[relation]]
+between = ["a", "b"]
+stance = "rival"
+[[force]]
+id = "col"
+faction = "a"
+position = {{ x_km = 0, y_km = 0 }}
+strength = 1000
+lethality = 0.002
+weapon_range_km = 3
+speed_kmh = 1
+posture = "advance"
+objective_at = {{ x_km = 100, y_km = 0 }}
+[[force]]
+id = "post"
+faction = "b"
+position = {{ x_km = 5, y_km = 0 }}
+strength = 8
+lethality = 0
+[[event]]
+day = 0
+hour = 2
+kind = "stance"
+between = ["a", "b"]
+stance = "hostile"
+"#,
+        header(1.0, 1.0)
+    );
+    let mut sim = Sim::new(theatre(&text));
+    let mut deaths = Vec::new();
+    for run in 0..20 {
+        sim.reset(1, run, true);
+        let o = sim.finish();
+        let died = o
+            .log
+            .as_ref()
+            .unwrap()
+            .iter()
+            .find_map(|e| match e {
+                LogEvent::Destroyed { hours, force: 1 } => Some(*hours),
+                _ => None,
+            })
+            .expect("the column destroys the post within the day");
+        let x = sim
+            .world_mut()
+            .query::<(&ForceIndex, &Position)>()
+            .iter(sim.world())
+            .find(|(i, _)| i.0 == 0)
+            .map(|(_, p)| p.0.x)
+            .unwrap();
+        assert_eq!(
+            x,
+            2.0 + (24.0 - died),
+            "run {run}: the post died at hour {died}"
+        );
+        deaths.push(died);
+    }
+    // Fire of 2 an hour against 8: the post lasts a few hours, more in
+    // some runs than in others.
+    assert!(deaths.iter().any(|&d| d != deaths[0]), "{deaths:?}");
+}
+
 #[test]
 fn incursions_into_an_exclusion_zone_have_their_own_hazard() {
     let text = format!(
