@@ -11,7 +11,11 @@
 //! Force `j` gets a skin `s_j`: the distance it covers in
 //! [`SKIN_TICKS`] ticks at its speed, or more, up to [`MAX_SKIN_TICKS`]
 //! ticks, while that stays within its reach (0 for a force that cannot
-//! move). A build lasts at least `SKIN_TICKS` ticks. The lists are built from the positions `a` at build time:
+//! move); but no more than the force can travel under the orders it started
+//! the run with (to its objective, its withdrawal point or round its patrol
+//! route; nothing while it holds or defends). A build lasts at least
+//! `SKIN_TICKS` ticks, unless a force's orders change. The lists are built
+//! from the positions `a` at build time:
 //!
 //! - force `i` lists `j` with `|a_i − a_j| ≤ reach_i + s_i + s_j`, where
 //!   `reach_i` is the larger of its sensor and weapon ranges, if their
@@ -38,8 +42,9 @@
 //! the living forces within `r`, in ascending index order, whenever the lists
 //! were built: the answers do not depend on when rebuilds happen.
 //!
-//! A force that leaves its skin gets a skin twice as wide at the next build,
-//! up to [`MAX_SKIN_DOUBLINGS`] times in a run: the few forces that travel
+//! A force that leaves its skin gets a skin twice as wide (as its speed
+//! gives it, whatever its orders) at the next build, up to
+//! [`MAX_SKIN_DOUBLINGS`] times in a run: the few forces that travel
 //! far (a patrol with a long route among thousands of forces holding their
 //! ground) would otherwise trigger a rebuild of every list every
 //! `SKIN_TICKS` ticks. A wider skin only lengthens lists; the answers stay
@@ -55,7 +60,7 @@ use bevy_ecs::prelude::Resource;
 use crate::force::{ForceRow, ForceTable};
 use crate::geo::Vec2;
 use crate::relation::RelationMatrix;
-use crate::scenario::{Domain, ZoneRule};
+use crate::scenario::{Domain, Posture, ZoneRule};
 use crate::spatial::SpatialGrid;
 use crate::theatre::Theatre;
 
@@ -226,12 +231,21 @@ impl Neighbours {
         self.anchor.clear();
         self.anchor.extend(rows.iter().map(|r| r.pos));
         self.skin.clear();
-        self.skin
-            .extend(rows.iter().zip(&self.doublings).map(|(r, &d)| {
-                let step = r.speed_kmh * tick_hours;
-                let reach = r.sensor_range_km.max(r.weapon_range_km);
-                (step * SKIN_TICKS).max((step * MAX_SKIN_TICKS).min(reach)) * f64::from(1u8 << d)
-            }));
+        self.skin.extend(
+            rows.iter()
+                .zip(&self.doublings)
+                .enumerate()
+                .map(|(i, (r, &d))| {
+                    let step = r.speed_kmh * tick_hours;
+                    let reach = r.sensor_range_km.max(r.weapon_range_km);
+                    let skin = (step * SKIN_TICKS).max((step * MAX_SKIN_TICKS).min(reach));
+                    if d == 0 {
+                        skin.min(travel_bound(th, i, r))
+                    } else {
+                        skin * f64::from(1u8 << d)
+                    }
+                }),
+        );
         // Forces with skins wider than two grid cells (at most max(8, n/64)
         // of them, the widest) stay out of the grid, whose queries add the
         // largest of the other skins: the lists holding a wide force are
@@ -548,6 +562,35 @@ impl Neighbours {
     }
 }
 
+/// How far force `i` (row `r`) can get from where it is while it follows
+/// the orders it started the run with: to its objective, its withdrawal
+/// point, or (a patrol) the farthest waypoint of its route, as it moves in
+/// straight lines among them (a detour around a zone may take it farther);
+/// nowhere if it holds or defends. Plus a millimetre and a part in 10⁹,
+/// far above rounding. Unbounded for a force the theatre does not know.
+///
+/// A skin no wider than this is left only by a force whose orders changed
+/// or that went round a zone, and then it doubles from its usual width: a
+/// patrol keeps a skin the size of its route rather than of many ticks of
+/// its speed, and a force that holds, or has arrived, none.
+fn travel_bound(th: &Theatre, i: usize, r: &ForceRow) -> f64 {
+    let Some(f) = th.forces.get(i) else {
+        return f64::INFINITY;
+    };
+    let far = |p: Vec2| p.distance(r.pos);
+    let bound = if r.broken {
+        far(f.withdraw_to)
+    } else {
+        match f.posture {
+            Posture::Hold | Posture::Defend => 0.0,
+            Posture::Advance => f.objective.map_or(0.0, |o| far(th.objective_position(o))),
+            Posture::Patrol => f.route.iter().fold(0.0, |m: f64, &p| m.max(far(p))),
+            Posture::Withdraw => far(f.withdraw_to),
+        }
+    };
+    bound * (1.0 + 1e-9) + 1e-6
+}
+
 /// The exact-distance filter over one candidate list. The distance is
 /// computed as `|x_j − p|`, in that order, as the grid computed it.
 #[inline]
@@ -628,6 +671,112 @@ capture_radius_km = 6
             }
         }
         out
+    }
+
+    /// A patrol's skin is the reach of its route, a defender's and an
+    /// arrived advance's nothing, an advance's the way to its objective
+    /// when that is shorter than its ticks of movement; all hold for as
+    /// long as the orders do (no rebuild while the patrol flies its route
+    /// many times over), and a force that leaves its skin gets the width
+    /// its speed gives, doubled.
+    #[test]
+    fn skins_are_bounded_by_the_orders() {
+        let th = crate::testing::theatre(
+            r#"
+[[faction]]
+id = "a"
+[[faction]]
+id = "b"
+[[force]]
+id = "patrol"
+faction = "a"
+position = { x_km = 0, y_km = 0 }
+strength = 100
+speed_kmh = 20
+posture = "patrol"
+route = [{ x_km = 0, y_km = 0 }, { x_km = 12, y_km = 0 }, { x_km = 6, y_km = 9 }]
+sensor_range_km = 40
+[[force]]
+id = "defender"
+faction = "b"
+position = { x_km = 30, y_km = 0 }
+strength = 100
+speed_kmh = 5
+posture = "defend"
+[[force]]
+id = "advance"
+faction = "b"
+position = { x_km = 0, y_km = 20 }
+strength = 100
+speed_kmh = 1
+posture = "advance"
+objective = "well"
+[[site]]
+id = "well"
+kind = "oil_field"
+position = { x_km = 3, y_km = 24 }
+capture_radius_km = 1
+"#,
+        );
+        let relations = RelationMatrix::new(&th);
+        let rows: Vec<ForceRow> = th
+            .forces
+            .iter()
+            .map(|f| ForceRow {
+                speed_kmh: f.speed_kmh,
+                weapon_range_km: f.weapon_range_km,
+                ..row(
+                    f.position.x,
+                    f.position.y,
+                    f.sensor_range_km,
+                    f.speed_kmh,
+                    100.0,
+                    f.faction.0,
+                )
+            })
+            .collect();
+        let mut table = ForceTable {
+            rows,
+            ..Default::default()
+        };
+        let mut near = Neighbours::new();
+        near.refresh(&th, &table, &relations, 1.0, None);
+        let margin = |d: f64| d * (1.0 + 1e-9) + 1e-6;
+        // Without the orders: 8 ticks of 20 km, 8 of 5 km, and 8 of 1 km
+        // (within the 10 km sensor range, up to 32 ticks: 10 km).
+        assert_eq!(near.skin[0], margin(12.0)); // the farthest waypoint
+        assert_eq!(near.skin[1], margin(0.0));
+        assert_eq!(near.skin[2], margin(5.0)); // a 3-4-5 triangle
+        // The patrol flies its 12 + 10.8 + 10.8 km triangle 60 times over
+        // with no rebuild.
+        let route = th.forces[0].route.clone();
+        let mut next = 1;
+        for _ in 0..100 {
+            let p = &mut table.rows[0].pos;
+            *p = crate::movement::travel(*p, route[next], 20.0, &[]);
+            if p.distance(route[next]) < 1e-9 {
+                next = (next + 1) % route.len();
+            }
+            near.refresh(&th, &table, &relations, 1.0, Some(&[0]));
+        }
+        assert_eq!(near.builds, 1);
+        // The defender moves (new orders): at the rebuild it gets its
+        // speed's skin, doubled.
+        table.rows[1].pos.x += 0.5;
+        near.refresh(&th, &table, &relations, 1.0, Some(&[1]));
+        assert_eq!(near.builds, 2);
+        assert_eq!(
+            near.skin[1],
+            2.0 * (5.0 * MAX_SKIN_TICKS).min(10.0).max(5.0 * SKIN_TICKS)
+        );
+        // The advance arrives (within its skin) and the defender moves on
+        // beyond its doubled skin: at that rebuild, the advance has
+        // nothing left to travel.
+        table.rows[2].pos = Vec2::new(3.0, 24.0);
+        table.rows[1].pos.x += 100.0;
+        near.refresh(&th, &table, &relations, 1.0, Some(&[1, 2]));
+        assert_eq!(near.builds, 3);
+        assert_eq!(near.skin[2], margin(0.0));
     }
 
     proptest! {
