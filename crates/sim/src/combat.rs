@@ -34,6 +34,8 @@ pub struct CombatScratch {
     /// the last combat phase, in ascending order, among those that could
     /// fire then ([`shoots`]).
     shooters: Vec<u32>,
+    /// The same as a bit set by force index (bit `i % 64` of word `i / 64`).
+    shooting: Vec<u64>,
     /// (tick, the force table's status count, the relations' version) of
     /// that combat phase.
     scanned: Option<(u32, u64, u64)>,
@@ -64,6 +66,8 @@ pub fn resolve_combat(
     sc: &mut CombatScratch,
 ) -> bool {
     sc.shooters.clear();
+    sc.shooting.clear();
+    sc.shooting.resize(table.rows.len().div_ceil(64), 0);
     sc.starts.clear();
     sc.targets.clear();
     sc.scanned = Some((clock.tick, table.status, relations.version()));
@@ -71,6 +75,7 @@ pub fn resolve_combat(
     near.for_each_hostile_pair(table, relations, shoots, |i, j| {
         if sc.shooters.last() != Some(&i) {
             sc.shooters.push(i);
+            sc.shooting[i as usize / 64] |= 1 << (i % 64);
             sc.starts.push(sc.targets.len());
         }
         sc.targets.push(j);
@@ -156,7 +161,8 @@ impl CombatScratch {
         if self.scanned != Some(now) || !shoots(table.rows.get(i as usize)?) {
             return None;
         }
-        Some(self.shooters.binary_search(&i).is_ok())
+        let word = self.shooting.get(i as usize / 64)?;
+        Some(word >> (i % 64) & 1 == 1)
     }
 }
 
