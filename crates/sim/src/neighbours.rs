@@ -11,9 +11,11 @@
 //! Force `j` gets a skin `s_j`: the distance it covers in
 //! [`SKIN_TICKS`] ticks at its speed, or more, up to [`MAX_SKIN_TICKS`]
 //! ticks, while that stays within its reach (0 for a force that cannot
-//! move); but no more than the force can travel under the orders it started
-//! the run with (to its objective, its withdrawal point or round its patrol
-//! route; nothing while it holds or defends). A build lasts at least
+//! move), doubled each time the force has left it (see below); but no more
+//! than the force can travel under the orders it started the run with (to
+//! its objective, its withdrawal point or round its patrol route; nothing
+//! while it holds or defends), unless it has left a skin of that width (its
+//! orders changed, or it went round a zone). A build lasts at least
 //! `SKIN_TICKS` ticks, unless a force's orders change. The lists are built
 //! from the positions `a` at build time:
 //!
@@ -42,9 +44,9 @@
 //! the living forces within `r`, in ascending index order, whenever the lists
 //! were built: the answers do not depend on when rebuilds happen.
 //!
-//! A force that leaves its skin gets a skin twice as wide (as its speed
-//! gives it, whatever its orders) at the next build, up to
-//! [`MAX_SKIN_DOUBLINGS`] times in a run: the few forces that travel
+//! A force that leaves its skin gets a skin twice as wide at the next build
+//! (unless it was the travel bound), up to [`MAX_SKIN_DOUBLINGS`] times in a
+//! run: the few forces that travel
 //! far (a patrol with a long route among thousands of forces holding their
 //! ground) would otherwise trigger a rebuild of every list every
 //! `SKIN_TICKS` ticks. A wider skin only lengthens lists; the answers stay
@@ -109,8 +111,8 @@ pub struct Neighbours {
     anchor: Vec<Vec2>,
     /// Skin of each force, km.
     skin: Vec<f64>,
-    /// How many times each force's skin has doubled in this run.
-    doublings: Vec<u8>,
+    /// How each force's skin is set at the next build.
+    rules: Vec<SkinRule>,
     /// Forces whose skin exceeds the grid cell: not in the grid.
     wide: Vec<u32>,
     /// (force, wide force on its list), sorted.
@@ -157,7 +159,7 @@ impl Neighbours {
     pub fn invalidate(&mut self) {
         self.stale = true;
         self.builds = 0;
-        self.doublings.clear();
+        self.rules.clear();
     }
 
     /// Rebuilds the lists if some force has left its skin (or they are
@@ -177,9 +179,9 @@ impl Neighbours {
         moved: Option<&[u32]>,
     ) {
         let n = table.rows.len();
-        if self.stale || self.anchor.len() != n || self.doublings.len() != n {
-            self.doublings.clear();
-            self.doublings.resize(n, 0);
+        if self.stale || self.anchor.len() != n || self.rules.len() != n {
+            self.rules.clear();
+            self.rules.resize(n, SkinRule::default());
             self.build(th, table, tick_hours);
             self.filter_hostile(table, relations);
             return;
@@ -189,7 +191,7 @@ impl Neighbours {
             let s = self.skin[k];
             if table.rows[k].pos.distance_sq(self.anchor[k]) > s * s {
                 left = true;
-                self.doublings[k] = (self.doublings[k] + 1).min(MAX_SKIN_DOUBLINGS);
+                self.rules[k].left();
             }
         };
         match moved {
@@ -233,17 +235,20 @@ impl Neighbours {
         self.skin.clear();
         self.skin.extend(
             rows.iter()
-                .zip(&self.doublings)
+                .zip(&mut self.rules)
                 .enumerate()
-                .map(|(i, (r, &d))| {
+                .map(|(i, (r, rule))| {
                     let step = r.speed_kmh * tick_hours;
                     let reach = r.sensor_range_km.max(r.weapon_range_km);
-                    let skin = (step * SKIN_TICKS).max((step * MAX_SKIN_TICKS).min(reach));
-                    if d == 0 {
-                        skin.min(travel_bound(th, i, r))
+                    let skin = (step * SKIN_TICKS).max((step * MAX_SKIN_TICKS).min(reach))
+                        * f64::from(1u8 << rule.doublings);
+                    let bound = if rule.unbounded {
+                        f64::INFINITY
                     } else {
-                        skin * f64::from(1u8 << d)
-                    }
+                        travel_bound(th, i, r)
+                    };
+                    rule.bounded = bound < skin;
+                    skin.min(bound)
                 }),
         );
         // Forces with skins wider than two grid cells (at most max(8, n/64)
@@ -562,6 +567,31 @@ impl Neighbours {
     }
 }
 
+/// How a force's skin is set: the width its speed gives, doubled each time
+/// it has left it, but no wider than it can travel under the orders it
+/// started the run with, unless it has left a skin of that width (its
+/// orders changed, or it went round a zone).
+#[derive(Debug, Clone, Copy, Default)]
+struct SkinRule {
+    /// How many times the skin has doubled in this run.
+    doublings: u8,
+    /// Whether the skin of the last build was the travel bound.
+    bounded: bool,
+    /// Whether the force has left a skin that was its travel bound.
+    unbounded: bool,
+}
+
+impl SkinRule {
+    /// The force has left its skin.
+    fn left(&mut self) {
+        if self.bounded {
+            self.unbounded = true;
+        } else {
+            self.doublings = (self.doublings + 1).min(MAX_SKIN_DOUBLINGS);
+        }
+    }
+}
+
 /// How far force `i` (row `r`) can get from where it is while it follows
 /// the orders it started the run with: to its objective, its withdrawal
 /// point, or (a patrol) the farthest waypoint of its route, as it moves in
@@ -570,9 +600,10 @@ impl Neighbours {
 /// far above rounding. Unbounded for a force the theatre does not know.
 ///
 /// A skin no wider than this is left only by a force whose orders changed
-/// or that went round a zone, and then it doubles from its usual width: a
-/// patrol keeps a skin the size of its route rather than of many ticks of
-/// its speed, and a force that holds, or has arrived, none.
+/// or that went round a zone, and then its usual width counts ([`SkinRule`]):
+/// a patrol keeps a skin the size of its route rather than of many ticks of
+/// its speed, an advance no more than the way left to its objective, and a
+/// force that holds, or has arrived, none.
 fn travel_bound(th: &Theatre, i: usize, r: &ForceRow) -> f64 {
     let Some(f) = th.forces.get(i) else {
         return f64::INFINITY;
@@ -675,10 +706,11 @@ capture_radius_km = 6
 
     /// A patrol's skin is the reach of its route, a defender's and an
     /// arrived advance's nothing, an advance's the way to its objective
-    /// when that is shorter than its ticks of movement; all hold for as
-    /// long as the orders do (no rebuild while the patrol flies its route
-    /// many times over), and a force that leaves its skin gets the width
-    /// its speed gives, doubled.
+    /// when that is shorter than its ticks of movement, also once its skin
+    /// has doubled; all hold for as long as the orders do (no rebuild while
+    /// the patrol flies its route many times over). A force that leaves
+    /// such a skin (its orders changed) gets the width its speed gives, and
+    /// that doubles each time it is left.
     #[test]
     fn skins_are_bounded_by_the_orders() {
         let th = crate::testing::theatre(
@@ -711,6 +743,19 @@ strength = 100
 speed_kmh = 1
 posture = "advance"
 objective = "well"
+[[force]]
+id = "column"
+faction = "b"
+position = { x_km = 100, y_km = 0 }
+strength = 100
+speed_kmh = 1
+posture = "advance"
+objective = "town"
+[[site]]
+id = "town"
+kind = "town"
+position = { x_km = 125, y_km = 0 }
+capture_radius_km = 1
 [[site]]
 id = "well"
 kind = "oil_field"
@@ -761,21 +806,35 @@ capture_radius_km = 1
         }
         assert_eq!(near.builds, 1);
         // The defender moves (new orders): at the rebuild it gets its
-        // speed's skin, doubled.
+        // speed's skin.
+        let speeds = (5.0 * MAX_SKIN_TICKS).min(10.0).max(5.0 * SKIN_TICKS);
         table.rows[1].pos.x += 0.5;
         near.refresh(&th, &table, &relations, 1.0, Some(&[1]));
         assert_eq!(near.builds, 2);
-        assert_eq!(
-            near.skin[1],
-            2.0 * (5.0 * MAX_SKIN_TICKS).min(10.0).max(5.0 * SKIN_TICKS)
-        );
+        assert_eq!(near.skin[1], speeds);
+        // The column (10 km of skin, 25 km from its town) walks 10.5 km:
+        // at the rebuild its doubled 20 km is cut to the 14.5 km left, and
+        // it walks them with no rebuild.
+        assert_eq!(near.skin[3], 10.0);
+        table.rows[3].pos.x += 10.5;
+        near.refresh(&th, &table, &relations, 1.0, Some(&[3]));
+        assert_eq!(near.builds, 3);
+        assert_eq!(near.skin[3], margin(14.5));
+        for _ in 0..15 {
+            let p = &mut table.rows[3].pos;
+            *p = crate::movement::travel(*p, Vec2::new(125.0, 0.0), 1.0, &[]);
+            near.refresh(&th, &table, &relations, 1.0, Some(&[3]));
+        }
+        assert_eq!(table.rows[3].pos, Vec2::new(125.0, 0.0));
+        assert_eq!(near.builds, 3);
         // The advance arrives (within its skin) and the defender moves on
-        // beyond its doubled skin: at that rebuild, the advance has
-        // nothing left to travel.
+        // beyond its skin: at that rebuild the defender's skin doubles, and
+        // the advance has nothing left to travel.
         table.rows[2].pos = Vec2::new(3.0, 24.0);
         table.rows[1].pos.x += 100.0;
         near.refresh(&th, &table, &relations, 1.0, Some(&[1, 2]));
-        assert_eq!(near.builds, 3);
+        assert_eq!(near.builds, 4);
+        assert_eq!(near.skin[1], 2.0 * speeds);
         assert_eq!(near.skin[2], margin(0.0));
     }
 
