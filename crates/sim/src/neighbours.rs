@@ -132,6 +132,8 @@ pub struct Neighbours {
     /// Per force: candidate forces hostile to it, within its weapon range
     /// and the skins.
     hostile: Lists,
+    /// The forces whose hostile lists are not empty, in order.
+    hostile_owners: Vec<u32>,
     /// The relations' version the hostile lists were filtered with.
     hostile_version: u64,
     grid: SpatialGrid,
@@ -210,6 +212,7 @@ impl Neighbours {
     fn filter_hostile(&mut self, table: &ForceTable, relations: &RelationMatrix) {
         self.hostile_version = relations.version();
         self.hostile.clear();
+        self.hostile_owners.clear();
         let (rows, anchor, skin) = (&table.rows, &self.anchor, &self.skin);
         for (i, r) in rows.iter().enumerate() {
             let reach = r.weapon_range_km + skin[i];
@@ -221,7 +224,11 @@ impl Neighbours {
                         && anchor[j].distance(anchor[i]) <= reach + skin[j]
                 }));
             // Already in order.
-            self.hostile.starts.push(self.hostile.items.len() as u32);
+            let end = self.hostile.items.len() as u32;
+            if self.hostile.starts.last() != Some(&end) {
+                self.hostile_owners.push(i as u32);
+            }
+            self.hostile.starts.push(end);
         }
     }
 
@@ -502,14 +509,11 @@ impl Neighbours {
             }
             return;
         }
-        let mut start = 0;
-        for (i, (&end, me)) in self.hostile.starts[1..].iter().zip(rows).enumerate() {
-            let list = &self.hostile.items[start..end as usize];
-            start = end as usize;
-            if !list.is_empty() && shoots(me) {
-                scan(table, list, me.pos, me.weapon_range_km, |j, _| {
-                    f(i as u32, j)
-                });
+        for &i in &self.hostile_owners {
+            let me = &rows[i as usize];
+            if shoots(me) {
+                let list = self.hostile.get(i as usize);
+                scan(table, list, me.pos, me.weapon_range_km, |j, _| f(i, j));
             }
         }
     }
