@@ -852,7 +852,6 @@ impl Chunk {
 
     /// Takes the next contact found, in merge order: a new force pair gets
     /// its hazard; the same pair again can only add the segment.
-    #[inline(always)]
     fn push(&mut self, c: &RawContact, t: &Tick, f: &PairFactors) {
         if self.last == Some(c.key) {
             let kept = self.contacts.last_mut().expect("a contact was kept");
