@@ -16,8 +16,8 @@
 //! its objective, its withdrawal point or round its patrol route; nothing
 //! while it holds or defends), unless it has left a skin of that width (its
 //! orders changed, or it went round a zone). A build lasts at least
-//! `SKIN_TICKS` ticks, unless a force's orders change. The lists are built
-//! from the positions `a` at build time:
+//! `SKIN_TICKS` ticks, unless a force's orders change or it goes round a
+//! zone. The lists are built from the positions `a` at build time:
 //!
 //! - force `i` lists `j` with `|a_i − a_j| ≤ reach_i + s_i + s_j`, where
 //!   `reach_i` is the larger of its sensor and weapon ranges, if their
