@@ -55,7 +55,7 @@ use crate::neighbours::Neighbours;
 use crate::params::FrictionParams;
 use crate::relation::RelationMatrix;
 use crate::rng::{ChaChaStreams, unit_exponential};
-use crate::scenario::{FactionId, Stance, ZoneRule};
+use crate::scenario::{FactionId, SegmentSpec, Stance, ZoneRule};
 use crate::site::Competition;
 use crate::theatre::Theatre;
 
@@ -1184,12 +1184,19 @@ fn find_manning(
         let scale = r.pos.l1_norm() + seg.a.l1_norm() + seg.b.l1_norm() + line.buffer_km;
         reach = reach.min((d - line.buffer_km).abs() - rounding(scale));
         if d <= line.buffer_km {
-            let side = (seg.b - seg.a).cross(r.pos - seg.a);
             let key = 2 * s + u32::from(r.faction == line.between[1]);
-            f((key, i, side), slot);
+            f((key, i, side_of(seg, r.pos)), slot);
         }
     }
     reach
+}
+
+/// The side of segment `seg` that `p` is on, as a manning entry holds it:
+/// the cross product of the segment with `p`'s offset from its start (one
+/// expression for the entries found in full and those patched in place, so
+/// that both give the same bits).
+fn side_of(seg: &SegmentSpec, p: Vec2) -> f64 {
+    (seg.b - seg.a).cross(p - seg.a)
 }
 
 impl Manned {
@@ -1231,8 +1238,7 @@ impl Manned {
             let (p0, reach) = self.reach[i];
             if mans && r.pos.distance(p0) + rounding(r.pos.l1_norm() + p0.l1_norm()) < reach {
                 for (k, e) in old.iter_mut().enumerate() {
-                    let seg = &segments[e.0 as usize >> 1];
-                    let side = (seg.b - seg.a).cross(r.pos - seg.a);
+                    let side = side_of(&segments[e.0 as usize >> 1], r.pos);
                     if side.to_bits() != e.2.to_bits() {
                         e.2 = side;
                         self.patched.push(start + k);
