@@ -1,43 +1,81 @@
 #!/usr/bin/env python3
 """Time two builds of frontline against each other on a noisy machine.
 
-    scripts/perf/ab.py OLD_BINARY NEW_BINARY [RUNS] [TRIALS]
+    scripts/perf/ab.py OLD_BINARY NEW_BINARY [RUNS] [PAIRS]
 
-Runs `run --runs RUNS -j 1 -q` on the reference scenario with each binary in
-turn, pinned to one core, alternating which goes first, TRIALS times each
-(default 400 runs, 20 trials), and prints the minimum and the median wall
-time of each and their ratios. On this project's virtual machine the same
-binary varies by 10-35 % from one hour to the next, but the ratio of the
-minima of 20 alternating trials repeats within about 1.5 % (two runs of a
-binary against itself gave 0.988 and 1.002).
+Runs `run --runs RUNS -j 1 -q` on the reference scenario with each binary
+back to back, pinned to core 1, PAIRS times (default 100 runs, 200 pairs;
+the order alternates from pair to pair), and prints the median of the
+per-pair time ratios new/old with a distribution-free 95 % confidence
+interval (order statistics of the ratios), their quartiles, and the ratio
+of the total times.
+
+On this project's virtual machine the same binary's speed changes by 10-40 %
+from one hour to the next and by several per cent from one second to the
+next. The two runs of a pair are a fraction of a second apart, so the
+ratio cancels the slow part of the drift; the median of many ratios then
+resolves about 1.5 % with 200 pairs (about a minute). The minimum of a few
+long runs, which this script reported before, does not: on 2 December 2026
+a binary against itself gave a ratio of minima of 0.979 (docs/performance.md,
+session 9).
 """
+import math
 import statistics
 import subprocess
 import sys
 import time
 
 
+def run(binary: str, runs: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        ["taskset", "-c", "1", binary, "run", "--runs", runs, "-j", "1", "-q"],
+        stdout=subprocess.DEVNULL,
+        check=True,
+    )
+    return time.perf_counter() - start
+
+
+def median_interval(sorted_xs: list, level: float = 0.95) -> tuple:
+    """The order statistics that bracket the median with at least `level`
+    confidence: (x_(k), x_(n-k+1)) for the largest k with
+    P(Binomial(n, 1/2) < k) <= (1 - level) / 2."""
+    n = len(sorted_xs)
+    tail, k, below = (1.0 - level) / 2.0, 0, 0.0
+    while k < n // 2:
+        below_next = below + math.comb(n, k) / 2.0**n
+        if below_next > tail:
+            break
+        below, k = below_next, k + 1
+    k = max(k, 1)
+    return sorted_xs[k - 1], sorted_xs[n - k]
+
+
 def main() -> None:
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     old, new = sys.argv[1], sys.argv[2]
-    runs = sys.argv[3] if len(sys.argv) > 3 else "400"
-    trials = int(sys.argv[4]) if len(sys.argv) > 4 else 20
-    times = ([], [])
-    for t in range(trials):
-        for k in (0, 1) if t % 2 == 0 else (1, 0):
-            start = time.monotonic()
-            subprocess.run(
-                ["taskset", "-c", "1", (old, new)[k], "run", "--runs", runs, "-j", "1", "-q"],
-                stdout=subprocess.DEVNULL,
-                check=True,
-            )
-            times[k].append(time.monotonic() - start)
-    a, b = times
+    runs = sys.argv[3] if len(sys.argv) > 3 else "100"
+    pairs = int(sys.argv[4]) if len(sys.argv) > 4 else 200
+    ratios, total_old, total_new = [], 0.0, 0.0
+    for p in range(pairs):
+        if p % 2 == 0:
+            a = run(old, runs)
+            b = run(new, runs)
+        else:
+            b = run(new, runs)
+            a = run(old, runs)
+        ratios.append(b / a)
+        total_old += a
+        total_new += b
+    ratios.sort()
+    n = len(ratios)
+    low, high = median_interval(ratios)
     print(
-        f"old: min {min(a):.3f} s, median {statistics.median(a):.3f} s | "
-        f"new: min {min(b):.3f} s, median {statistics.median(b):.3f} s | "
-        f"new/old: min {min(b) / min(a):.4f}, median {statistics.median(b) / statistics.median(a):.4f}"
+        f"{n} pairs of {runs} runs: new/old median {statistics.median(ratios):.4f} "
+        f"(95 % interval {low:.4f}-{high:.4f}; quartiles {ratios[n // 4]:.4f}-"
+        f"{ratios[(3 * n) // 4]:.4f}); total {total_new / total_old:.4f}; "
+        f"old {total_old / n:.3f} s a run of {runs}"
     )
 
 
