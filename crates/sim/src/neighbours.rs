@@ -46,11 +46,10 @@
 //!
 //! A force that leaves its skin gets a skin twice as wide at the next build
 //! (unless it was the travel bound), up to [`MAX_SKIN_DOUBLINGS`] times in a
-//! run: the few forces that travel
-//! far (a patrol with a long route among thousands of forces holding their
-//! ground) would otherwise trigger a rebuild of every list every
-//! `SKIN_TICKS` ticks. A wider skin only lengthens lists; the answers stay
-//! the same.
+//! run: the few forces that travel far (a patrol with a long route among
+//! thousands of forces holding their ground) would otherwise trigger a
+//! rebuild of every list every `SKIN_TICKS` ticks. A wider skin only
+//! lengthens lists; the answers stay the same.
 //!
 //! A build queries a uniform grid ([`SpatialGrid`]) over the forces with the
 //! ordinary skins; the few forces with far wider skins than the rest
