@@ -17,7 +17,7 @@ ratio cancels the slow part of the drift; the median of many ratios then
 resolves about 1.5 % with 200 pairs (about a minute). The minimum of a few
 long runs, which this script reported before, does not: on 2 December 2026
 a binary against itself gave a ratio of minima of 0.979 (docs/performance.md,
-session 9).
+"Paired time ratios"). For any two commands, see pair.py.
 """
 import math
 import statistics
