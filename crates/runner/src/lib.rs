@@ -1,23 +1,37 @@
 //! # frontline-runner
 //!
-//! Everything around the model: reading scenario files ([`load`]), `--set`
-//! overrides ([`overrides`]), parallel replication ([`replicate`]), exact
-//! statistics ([`stats`]), estimates with intervals ([`estimate`]), result
-//! documents ([`result`]) and the `frontline` command line ([`cli`]).
+//! Everything around the model, as commands over a core (docs/architecture.md).
+//!
+//! **The core**, shared by every command:
+//! - inputs: [`load`] (scenario files, limits, content hash) and [`overrides`]
+//!   (`--set`);
+//! - replication: [`replicate`] (runs in parallel chunks, deterministic
+//!   whatever the threads), [`shard`] (partial results and their exact merge),
+//!   [`design`] (grids and Latin hypercubes of parameters);
+//! - statistics: [`stats`] (exact integer sufficient statistics), [`estimate`]
+//!   (estimates with intervals), [`paired`] (common-random-number comparisons);
+//! - documents: [`result`] (the result document and its table and CSV),
+//!   [`rows`] (per-run rows), [`timeline`] (a run's events), [`report`]
+//!   (charts, map, GeoJSON, HTML);
+//! - plumbing: [`output`] (formats, stdout, atomic files) and [`interrupt`]
+//!   (Ctrl-C).
+//!
+//! **The commands** ([`commands`]), one module each, and [`cli`], which parses
+//! the command line and dispatches; `main.rs` only calls [`cli::main`].
 
-pub mod check;
 pub mod cli;
-pub mod compare;
-pub mod diff;
+pub mod commands;
+pub mod design;
 pub mod estimate;
+pub mod interrupt;
 pub mod load;
+pub mod output;
 pub mod overrides;
+pub mod paired;
 pub mod replicate;
 pub mod report;
 pub mod result;
 pub mod rows;
-pub mod run;
 pub mod shard;
 pub mod stats;
-pub mod sweep;
-pub mod trace;
+pub mod timeline;

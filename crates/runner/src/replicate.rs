@@ -22,6 +22,14 @@ use rayon::prelude::*;
 
 use crate::stats::Stats;
 
+/// Largest `--runs` or `--max-runs` accepted on one machine.
+pub const MAX_RUNS: u64 = 1_000_000_000;
+
+/// The default number of worker threads: all cores.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// Runs per chunk.
 pub const CHUNK: u64 = 64;
 

@@ -6,8 +6,6 @@
 //! merged or re-analysed). Its layout is documented in docs/cli.md.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -378,36 +376,4 @@ pub fn csv(doc: &ResultDoc) -> anyhow::Result<String> {
         rec("zone", &z.id, "p_incident", p.p, p.lo, p.hi)?;
     }
     Ok(String::from_utf8(w.into_inner()?)?)
-}
-
-/// Gives a temporary file the usual mode of a new file (0644) instead of
-/// the 0600 of temporary files.
-pub fn make_readable(f: &std::fs::File) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        f.set_permissions(std::fs::Permissions::from_mode(0o644))?;
-    }
-    #[cfg(not(unix))]
-    let _ = f;
-    Ok(())
-}
-
-/// Writes `contents` to `path` atomically: a temporary file in the same
-/// directory, flushed and synced, then renamed over the target. A reader
-/// never sees a partial file.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
-    use anyhow::Context;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
-    tmp.write_all(contents)?;
-    make_readable(tmp.as_file())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
-    Ok(())
 }

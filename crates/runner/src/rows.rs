@@ -69,7 +69,7 @@ impl RowsCsv {
             .writer
             .into_inner()
             .map_err(|e| anyhow::anyhow!("cannot write rows: {}", e.error()))?;
-        crate::result::make_readable(tmp.as_file())?;
+        crate::output::make_readable(tmp.as_file())?;
         tmp.as_file().sync_all()?;
         tmp.persist(&self.target)
             .with_context(|| format!("cannot write `{}`", self.target.display()))?;

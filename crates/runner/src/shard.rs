@@ -1,5 +1,5 @@
 //! Scale-out: `run --shard k/n` writes a partial result of exact sufficient
-//! statistics; `frontline merge` checks that the parts belong together and
+//! statistics; [`merge_parts`] (`frontline merge`) checks that the parts belong together and
 //! combines them into the result a single `frontline run` would give, byte
 //! for byte.
 //!
@@ -9,20 +9,17 @@
 //! so their sum does not depend on how the runs were split.
 
 use std::fmt;
-use std::path::PathBuf;
-use std::process::ExitCode;
 use std::str::FromStr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use clap::Args;
 use frontline_sim::scenario::{RawScenario, Scenario};
 use frontline_sim::theatre::Theatre;
 use serde::{Deserialize, Serialize};
 
 use crate::load::{Loaded, content_hash};
+use crate::replicate::MAX_RUNS;
 use crate::result::{Engine, ResultDoc, ScenarioInfo};
-use crate::run::{MAX_RUNS, OutFormat};
 use crate::stats::Stats;
 
 /// Schema tag of partial results.
@@ -134,20 +131,6 @@ impl PartialDoc {
             statistics: stats,
         }
     }
-}
-
-/// Arguments of `frontline merge`.
-#[derive(Debug, Args)]
-pub struct MergeArgs {
-    /// Partial results written by `run --shard k/n`.
-    #[arg(required = true)]
-    pub parts: Vec<PathBuf>,
-    /// Output format (default: json, as `run --format json` would write).
-    #[arg(long, value_enum, default_value_t = OutFormat::Json)]
-    pub format: OutFormat,
-    /// Write the result to this file (atomically) instead of stdout.
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
 }
 
 /// Checks that the parts belong together and merges them.
@@ -299,35 +282,6 @@ pub fn merge_parts(parts: &[PartialDoc]) -> anyhow::Result<ResultDoc> {
         first.seed,
         stats,
     ))
-}
-
-/// `frontline merge`.
-pub fn merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
-    let mut parts = Vec::new();
-    for p in &args.parts {
-        let text =
-            std::fs::read_to_string(p).with_context(|| format!("cannot read `{}`", p.display()))?;
-        let v: serde_json::Value = serde_json::from_str(&text)
-            .with_context(|| format!("`{}` is not JSON", p.display()))?;
-        let schema = v.get("schema").and_then(|s| s.as_str()).unwrap_or("");
-        anyhow::ensure!(
-            schema == PARTIAL_SCHEMA,
-            "`{}` is not a partial result (schema `{schema}`, expected `{PARTIAL_SCHEMA}`); write parts with `frontline run --shard K/N`",
-            p.display()
-        );
-        parts.push(
-            serde_json::from_value::<PartialDoc>(v)
-                .with_context(|| format!("`{}` is a damaged partial result", p.display()))?,
-        );
-    }
-    let doc = merge_parts(&parts)?;
-    let text = match args.format {
-        OutFormat::Json => doc.to_json(),
-        OutFormat::Table => crate::result::table(&doc),
-        OutFormat::Csv => crate::result::csv(&doc)?,
-    };
-    crate::cli::emit_to(args.out.as_deref(), &text)?;
-    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 //! [`MAX_INCIDENTS_PER_RUN`] = 10⁹, and casualties and revenue are at most
 //! `LIMITS.total_strength` and `LIMITS.total_output` = 10¹¹ units, that is
 //! 10¹⁴ in fixed point; the runner accepts at most
-//! [`MAX_RUNS`](crate::run::MAX_RUNS) = 10⁹ runs, also when merging shards.
+//! [`MAX_RUNS`](crate::replicate::MAX_RUNS) = 10⁹ runs, also when merging shards.
 //! So a sum of squares stays below 10²⁸ · 10⁹ = 10³⁷ < 2¹²⁸ ≈ 3.4 · 10³⁸, and a
 //! sum of counts below 10¹⁸ < 2⁶⁴ (the test `the_proven_bounds_fit` checks
 //! these numbers). Statistics read from a partial file are held to the same
@@ -381,7 +381,7 @@ pub fn bin_hours(horizon_hours: f64) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::MAX_RUNS;
+    use crate::replicate::MAX_RUNS;
 
     #[test]
     fn the_proven_bounds_fit() {

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use common::{frontline, stderr, stdout};
-use frontline_runner::compare::{CompareDoc, compare_runs};
 use frontline_runner::estimate::Z95;
 use frontline_runner::load::load;
 use frontline_runner::overrides::Override;
+use frontline_runner::paired::{CompareDoc, compare_runs};
 use frontline_runner::replicate::{Finish, Replicator};
-use frontline_runner::trace::TraceEvent;
+use frontline_runner::timeline::TraceEvent;
 use frontline_sim::theatre::Theatre;
 
 #[test]
@@ -56,9 +56,9 @@ fn trace_is_reproducible_and_matches_the_run_it_replays() {
             .filter(|e| {
                 matches!(
                     e.kind,
-                    frontline_runner::trace::Kind::Incident
-                        | frontline_runner::trace::Kind::Clash
-                        | frontline_runner::trace::Kind::Engagement
+                    frontline_runner::timeline::Kind::Incident
+                        | frontline_runner::timeline::Kind::Clash
+                        | frontline_runner::timeline::Kind::Engagement
                 ) && e.factions.len() == 2
                     && ((e.factions[0] == fa && e.factions[1] == fb)
                         || (e.factions[0] == fb && e.factions[1] == fa))

@@ -2,9 +2,9 @@
 
 use plotters::prelude::*;
 
-use crate::compare::CompareDoc;
+use crate::design::Point;
+use crate::paired::CompareDoc;
 use crate::result::ResultDoc;
-use crate::sweep::Point;
 
 const SERIES: [RGBColor; 8] = [
     RGBColor(192, 57, 43),

@@ -16,7 +16,8 @@ use std::path::Path;
 use anyhow::Context;
 use frontline_sim::theatre::Theatre;
 
-use crate::result::{ResultDoc, write_atomic};
+use crate::output::write_atomic;
+use crate::result::ResultDoc;
 
 /// The colour of faction `f`: its own, or one of a fixed palette.
 pub fn faction_colour(th: &Theatre, f: usize) -> String {
@@ -62,56 +63,4 @@ pub fn write_all(dir: &Path, doc: &ResultDoc, th: &Theatre) -> anyhow::Result<Ve
         written.push(p.display().to_string());
     }
     Ok(written)
-}
-
-/// Arguments of `frontline report`.
-#[derive(Debug, clap::Args)]
-pub struct ReportArgs {
-    /// A result file written by `frontline run --format json` (or `merge`).
-    pub result: std::path::PathBuf,
-    /// The scenario the result was computed for (default: the source
-    /// recorded in the result, with its overrides); its hash must match.
-    #[arg(long)]
-    pub scenario: Option<std::path::PathBuf>,
-    /// Directory for report.html, map.svg, first-clash.svg, hotspots.svg
-    /// and risk.geojson.
-    #[arg(long, value_name = "DIR", default_value = "report")]
-    pub out_dir: std::path::PathBuf,
-}
-
-/// `frontline report`.
-pub fn report(args: ReportArgs) -> anyhow::Result<std::process::ExitCode> {
-    let text = std::fs::read_to_string(&args.result)
-        .with_context(|| format!("cannot read `{}`", args.result.display()))?;
-    let doc: ResultDoc = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "`{}` is not a frontline result (write one with `frontline run --format json`)",
-            args.result.display()
-        )
-    })?;
-    let overrides: Vec<crate::overrides::Override> = doc
-        .scenario
-        .overrides
-        .iter()
-        .map(|o| o.parse().map_err(|e: String| anyhow::anyhow!(e)))
-        .collect::<anyhow::Result<_>>()?;
-    let path = match &args.scenario {
-        Some(p) => Some(p.clone()),
-        None if doc.scenario.source == crate::load::EMBEDDED_NAME => None,
-        None => Some(std::path::PathBuf::from(&doc.scenario.source)),
-    };
-    let loaded = crate::load::load(path.as_deref(), &overrides)
-        .context("the scenario of the result (give it with --scenario)")?;
-    anyhow::ensure!(
-        loaded.hash == doc.scenario.hash,
-        "the scenario `{}` (with the result's overrides) has hash {}, but the result was computed for {}: give the right file with --scenario",
-        loaded.source,
-        &loaded.hash[..12],
-        &doc.scenario.hash[..12]
-    );
-    let th = Theatre::new(loaded.scenario);
-    for f in write_all(&args.out_dir, &doc, &th)? {
-        eprintln!("wrote {f}");
-    }
-    Ok(std::process::ExitCode::SUCCESS)
 }

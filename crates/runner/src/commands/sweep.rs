@@ -17,26 +17,16 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use frontline_sim::theatre::Theatre;
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-use serde::{Deserialize, Serialize};
 
-use crate::estimate::{Proportion, estimate};
+use crate::design::{Design, Point, design};
+use crate::estimate::estimate;
+use crate::interrupt::{STOP, install_ctrlc};
 use crate::load::load;
+use crate::output::{OutFormat, check_writable, emit, emit_to, write_atomic};
 use crate::overrides::{Override, parse_value};
-use crate::replicate::{Finish, Replicator};
-use crate::run::{OutFormat, STOP, default_threads, install_ctrlc};
-
-/// Experimental designs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Design {
-    /// Every combination of the listed values.
-    Grid,
-    /// A Latin hypercube over ranges `lo..hi`.
-    Lhs,
-}
+use crate::replicate::{Finish, MAX_RUNS, Replicator, default_threads};
 
 /// Arguments of `frontline sweep`.
 #[derive(Debug, Args)]
@@ -53,7 +43,7 @@ pub struct SweepArgs {
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(2..=10_000))]
     pub samples: u32,
     /// Runs per point.
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=crate::run::MAX_RUNS))]
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=MAX_RUNS))]
     pub runs: u64,
     /// Master seed (shared by every point).
     #[arg(long, default_value_t = 1)]
@@ -72,112 +62,11 @@ pub struct SweepArgs {
     pub chart: Option<PathBuf>,
 }
 
-/// Largest number of points in one sweep.
-pub const MAX_POINTS: usize = 10_000;
-
-/// One point's results.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Point {
-    /// `path=value` of each parameter.
-    pub values: Vec<(String, String)>,
-    /// Per pair (`A:B`): P(incident), P(clash), expected clashes.
-    pub pairs: Vec<(String, Proportion, Proportion, f64)>,
-}
-
-/// The design's points: each is a list of (path, value text).
-pub fn design(
-    sets: &[String],
-    design: Design,
-    samples: u32,
-    seed: u64,
-) -> anyhow::Result<Vec<Vec<(String, String)>>> {
-    let mut dims = Vec::new();
-    for s in sets {
-        let (path, vals) = s
-            .split_once('=')
-            .ok_or_else(|| anyhow::anyhow!("--set expects `path=values`, found `{s}`"))?;
-        dims.push((path.trim().to_string(), vals.trim().to_string()));
-    }
-    for (path, _) in &dims {
-        anyhow::ensure!(
-            dims.iter().filter(|(p, _)| p == path).nth(1).is_none(),
-            "--set {path} is given twice"
-        );
-    }
-    match design {
-        Design::Grid => {
-            let mut points: Vec<Vec<(String, String)>> = vec![Vec::new()];
-            for (path, vals) in &dims {
-                anyhow::ensure!(
-                    !vals.contains(".."),
-                    "--set {path}={vals}: a range needs --design lhs"
-                );
-                let list: Vec<&str> = vals.split(',').map(str::trim).collect();
-                anyhow::ensure!(
-                    list.iter().all(|v| !v.is_empty()),
-                    "--set {path}={vals}: empty value in the list"
-                );
-                let n = points.len().saturating_mul(list.len());
-                anyhow::ensure!(
-                    n <= MAX_POINTS,
-                    "the grid has {n} points; at most {MAX_POINTS}"
-                );
-                points = points
-                    .into_iter()
-                    .flat_map(|p| {
-                        list.iter().map(move |v| {
-                            let mut q = p.clone();
-                            q.push((path.clone(), v.to_string()));
-                            q
-                        })
-                    })
-                    .collect();
-            }
-            Ok(points)
-        }
-        Design::Lhs => {
-            let n = samples as usize;
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            rng.set_stream(u64::MAX); // a stream no run uses
-            let mut points = vec![Vec::new(); n];
-            for (path, vals) in &dims {
-                let (lo, hi) = vals.split_once("..").ok_or_else(|| {
-                    anyhow::anyhow!("--set {path}={vals}: --design lhs needs a range `lo..hi`")
-                })?;
-                let lo: f64 = lo
-                    .trim()
-                    .parse()
-                    .with_context(|| format!("--set {path}: `{lo}` is not a number"))?;
-                let hi: f64 = hi
-                    .trim()
-                    .parse()
-                    .with_context(|| format!("--set {path}: `{hi}` is not a number"))?;
-                anyhow::ensure!(
-                    lo.is_finite() && hi.is_finite() && lo < hi,
-                    "--set {path}={vals}: need finite lo < hi"
-                );
-                // A random permutation of the strata (Fisher–Yates).
-                let mut strata: Vec<usize> = (0..n).collect();
-                for i in (1..n).rev() {
-                    let j = rng.random_range(0..=i);
-                    strata.swap(i, j);
-                }
-                for (p, &k) in points.iter_mut().zip(&strata) {
-                    let u: f64 = rng.random();
-                    let v = lo + (hi - lo) * (k as f64 + u) / n as f64;
-                    p.push((path.clone(), format!("{v:.6}")));
-                }
-            }
-            Ok(points)
-        }
-    }
-}
-
 /// `frontline sweep`.
 pub fn sweep(args: SweepArgs) -> anyhow::Result<ExitCode> {
     let points = design(&args.set, args.design, args.samples, args.seed)?;
     if let Some(p) = &args.out {
-        crate::run::check_writable(p, "--out")?;
+        check_writable(p, "--out")?;
     }
     let threads = args.threads.map_or_else(default_threads, usize::from);
     // Every point is validated before any is played.
@@ -245,11 +134,11 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<ExitCode> {
         OutFormat::Json => serde_json::to_string_pretty(&results)? + "\n",
     };
     if let Some(p) = &args.chart {
-        crate::result::write_atomic(p, crate::report::charts::sweep_svg(&results)?.as_bytes())?;
+        write_atomic(p, crate::report::charts::sweep_svg(&results)?.as_bytes())?;
     }
-    crate::cli::emit_to(args.out.as_deref(), &text)?;
+    emit_to(args.out.as_deref(), &text)?;
     if args.out.is_some() {
-        crate::cli::emit(&table(&results, args.runs, args.seed))?;
+        emit(&table(&results, args.runs, args.seed))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -4,33 +4,21 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use frontline_sim::theatre::Theatre;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::interrupt::{STOP, install_ctrlc};
 use crate::load::load;
+use crate::output::{OutFormat, check_writable, emit, emit_to};
 use crate::overrides::Override;
-use crate::replicate::{Finish, Replicator};
+use crate::replicate::{Finish, MAX_RUNS, Replicator, default_threads};
 use crate::result::{ResultDoc, csv, table};
 use crate::rows::RowsCsv;
+use crate::shard::{PartialDoc, Shard};
 use crate::stats::Stats;
-
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutFormat {
-    /// A table for people.
-    Table,
-    /// The full result document.
-    Json,
-    /// A tidy table of estimates.
-    Csv,
-}
-
-/// Largest `--runs` or `--max-runs` accepted on one machine.
-pub const MAX_RUNS: u64 = 1_000_000_000;
 
 /// Arguments of `frontline run`.
 #[derive(Debug, Args)]
@@ -72,7 +60,7 @@ pub struct RunArgs {
     /// Play only shard k of n (0-based) of the runs and write a partial
     /// result for `frontline merge` (to --out, or stdout).
     #[arg(long, value_name = "K/N", conflicts_with_all = ["until_precision", "format"])]
-    pub shard: Option<crate::shard::Shard>,
+    pub shard: Option<Shard>,
     /// Also write the pictures (map, charts), GeoJSON and an HTML report
     /// into this directory.
     #[arg(long, value_name = "DIR", conflicts_with = "shard")]
@@ -89,38 +77,6 @@ fn parse_precision(s: &str) -> Result<f64, String> {
     } else {
         Err(format!("must be in (0, 0.5), found `{s}`"))
     }
-}
-
-/// Checks before any run that `path` can be written: its directory exists.
-pub fn check_writable(path: &std::path::Path, flag: &str) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
-    };
-    anyhow::ensure!(
-        dir.is_dir(),
-        "{flag} `{}`: the directory `{}` does not exist",
-        path.display(),
-        dir.display()
-    );
-    anyhow::ensure!(!path.is_dir(), "{flag} `{}` is a directory", path.display());
-    Ok(())
-}
-
-/// Set when Ctrl-C is pressed.
-pub static STOP: AtomicBool = AtomicBool::new(false);
-
-/// Installs the Ctrl-C handler once.
-pub fn install_ctrlc() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
-    });
-}
-
-/// The default number of threads.
-pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
@@ -157,12 +113,7 @@ fn runs_for(p: f64, w: f64) -> u64 {
 /// `frontline run`.
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if args.until_precision.is_some() && args.runs > args.max_runs {
-        use clap::CommandFactory;
-        let mut cli = crate::cli::Cli::command();
-        cli.build();
-        cli.find_subcommand_mut("run")
-            .expect("run is a subcommand")
-            .clone()
+        RunArgs::augment_args(clap::Command::new("run"))
             .bin_name("frontline run")
             .error(
                 clap::error::ErrorKind::ArgumentConflict,
@@ -214,12 +165,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             Stats::new(&theatre),
         )
         .scenario;
-        let part = crate::shard::PartialDoc::new(&loaded, info, args.seed, args.runs, shard, stats);
+        let part = PartialDoc::new(&loaded, info, args.seed, args.runs, shard, stats);
         let text = serde_json::to_string_pretty(&part)? + "\n";
         if let Some(r) = rows {
             r.finish().context("writing --rows")?;
         }
-        crate::cli::emit_to(args.out.as_deref(), &text)?;
+        emit_to(args.out.as_deref(), &text)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut stats = Stats::new(&theatre);
@@ -294,9 +245,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             eprintln!("wrote {f}");
         }
     }
-    crate::cli::emit_to(args.out.as_deref(), &text)?;
+    emit_to(args.out.as_deref(), &text)?;
     if let Some(path) = &args.out {
-        crate::cli::emit(&table(&doc))?;
+        emit(&table(&doc))?;
         eprintln!("wrote {}", path.display());
     }
     Ok(ExitCode::SUCCESS)

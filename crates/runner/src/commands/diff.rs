@@ -11,8 +11,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
+use crate::output::emit;
 use crate::result::{ResultDoc, SCHEMA};
-use crate::trace::TraceEvent;
+use crate::timeline::TraceEvent;
 
 /// Arguments of `frontline diff`.
 #[derive(Debug, Args)]
@@ -71,7 +72,7 @@ fn read(path: &Path) -> anyhow::Result<(String, Doc)> {
 pub fn diff(args: DiffArgs) -> ExitCode {
     match diff_files(&args.a, &args.b) {
         Ok((report, same)) => {
-            if let Err(e) = crate::cli::emit(&report) {
+            if let Err(e) = emit(&report) {
                 eprintln!("error: {e:#}");
                 return ExitCode::from(2);
             }

@@ -1,28 +1,14 @@
-//! `frontline trace`: one run's ordered event log, as a timeline or JSON lines.
-//!
-//! The run is replayed alone from (seed, run index), so the trace is the
-//! same every time and is exactly the run that index contributed to
-//! `frontline run --seed S`.
+//! A run's event log with names resolved: the events of `frontline trace`
+//! (and of `frontline diff` on traces), as a readable timeline or JSON
+//! lines.
 
 use std::fmt::Write as _;
-use std::sync::Arc;
 
-use clap::{Args, ValueEnum};
+use clap::ValueEnum;
 use frontline_sim::geo::unproject;
 use frontline_sim::metrics::{LogEvent, Severity};
 use frontline_sim::theatre::Theatre;
 use serde::{Deserialize, Serialize};
-
-use crate::overrides::Override;
-
-/// Output formats of a trace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TraceFormat {
-    /// A readable timeline.
-    Text,
-    /// One JSON object per line.
-    Jsonl,
-}
 
 /// Kinds of trace events, for `--kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
@@ -47,42 +33,6 @@ pub enum Kind {
     /// Scheduled events applied.
     Scheduled,
 }
-
-/// Arguments of `frontline trace`.
-#[derive(Debug, Args)]
-pub struct TraceArgs {
-    /// Scenario file (default: the embedded reference scenario).
-    pub scenario: Option<PathBuf>,
-    /// Master seed.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Run index.
-    #[arg(long, default_value_t = 0)]
-    pub run: u64,
-    /// Override a scenario value (as for `run`).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub set: Vec<Override>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
-    pub format: TraceFormat,
-    /// Only events of this faction pair, `A:B` (either order).
-    #[arg(long, value_name = "A:B")]
-    pub pair: Option<String>,
-    /// Only events involving this faction.
-    #[arg(long)]
-    pub faction: Option<String>,
-    /// Only these kinds (repeatable or comma-separated).
-    #[arg(long, value_enum, value_delimiter = ',')]
-    pub kind: Vec<Kind>,
-    /// Only events at or after this day (0 = start).
-    #[arg(long, value_name = "DAY", allow_negative_numbers = true)]
-    pub from_day: Option<f64>,
-    /// Only events before this day.
-    #[arg(long, value_name = "DAY", allow_negative_numbers = true)]
-    pub to_day: Option<f64>,
-}
-
-use std::path::PathBuf;
 
 /// One trace entry with names resolved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -227,32 +177,6 @@ pub fn trace_events(th: &Theatre, log: &[LogEvent]) -> Vec<TraceEvent> {
         .collect()
 }
 
-/// Keeps the events that pass the filters.
-pub fn filter(events: Vec<TraceEvent>, args: &TraceArgs) -> anyhow::Result<Vec<TraceEvent>> {
-    let pair = match &args.pair {
-        Some(p) => {
-            let (a, b) = p
-                .split_once(':')
-                .ok_or_else(|| anyhow::anyhow!("--pair expects `A:B`, found `{p}`"))?;
-            Some((a.to_string(), b.to_string()))
-        }
-        None => None,
-    };
-    Ok(events
-        .into_iter()
-        .filter(|e| {
-            pair.as_ref().is_none_or(|(a, b)| {
-                e.factions.len() == 2
-                    && ((e.factions[0] == *a && e.factions[1] == *b)
-                        || (e.factions[0] == *b && e.factions[1] == *a))
-            }) && args.faction.as_ref().is_none_or(|f| e.factions.contains(f))
-                && (args.kind.is_empty() || args.kind.contains(&e.kind))
-                && args.from_day.is_none_or(|d| e.hours >= d * 24.0)
-                && args.to_day.is_none_or(|d| e.hours < d * 24.0)
-        })
-        .collect())
-}
-
 fn clock(hours: f64) -> String {
     let day = (hours / 24.0).floor();
     let rem = hours - day * 24.0;
@@ -323,21 +247,4 @@ pub fn jsonl(events: &[TraceEvent]) -> String {
         o.push('\n');
     }
     o
-}
-
-/// `frontline trace`.
-pub fn trace(args: TraceArgs) -> anyhow::Result<std::process::ExitCode> {
-    let loaded = crate::load::load(args.scenario.as_deref(), &args.set)?;
-    let th = Arc::new(Theatre::new(loaded.scenario.clone()));
-    let outcome = crate::replicate::replay(&th, args.seed, args.run, true);
-    let events = filter(
-        trace_events(&th, outcome.log.as_deref().unwrap_or(&[])),
-        &args,
-    )?;
-    let out = match args.format {
-        TraceFormat::Text => text(&th, &events, args.seed, args.run),
-        TraceFormat::Jsonl => jsonl(&events),
-    };
-    crate::cli::emit(&out)?;
-    Ok(std::process::ExitCode::SUCCESS)
 }
