@@ -46,16 +46,21 @@ impl Neighbours {
         let (anchor, skin) = (&self.anchor, &self.skin);
         self.grid.set_cell(cell);
         self.grid.rebuild(
-            n,
             (0..n)
                 .filter(|&j| skin[j] <= limit)
-                .map(|j| (j as u32, anchor[j])),
+                .map(|j| (j as u32, rows[j].faction.0, anchor[j])),
         );
 
         // Forces around forces (only of factions that may interact). The
         // wide forces in the lists of the others are found from the wide
         // forces' side, through the grid: (i, w) for each list i holding w.
         let nf = th.n_factions();
+        self.mask.clear();
+        self.mask.extend((0..nf * nf).map(|k| {
+            let (a, b) = (k / nf, k % nf);
+            th.may_interact[k] || th.may_interact[b * nf + a]
+        }));
+        let mask = |r: &ForceRow| &self.mask[r.faction.index() * nf..][..nf];
         let reach = |r: &ForceRow| r.sensor_range_km.max(r.weapon_range_km);
         let may = |a: &ForceRow, b: &ForceRow| {
             th.may_interact[a.faction.index() * nf + b.faction.index()]
@@ -66,13 +71,13 @@ impl Neighbours {
         self.wide_in.clear();
         for &w in &self.wide {
             let (rw, aw, sw) = (&rows[w as usize], anchor[w as usize], skin[w as usize]);
-            self.grid
-                .for_each_within(aw, narrow_reach + narrow_skin + sw, |i, d| {
-                    let ri = &rows[i as usize];
-                    if d <= reach(ri) + skin[i as usize] + sw && may(ri, rw) {
-                        self.wide_in.push((i, w));
-                    }
-                });
+            let r = narrow_reach + narrow_skin + sw;
+            self.grid.for_each_within_of(aw, r, mask(rw), |i, d| {
+                let ri = &rows[i as usize];
+                if d <= reach(ri) + skin[i as usize] + sw && may(ri, rw) {
+                    self.wide_in.push((i, w));
+                }
+            });
         }
         self.wide_in.sort_unstable();
         self.forces.clear();
@@ -86,7 +91,7 @@ impl Neighbours {
                 }
             };
             self.grid
-                .for_each_within(a, reach + narrow_skin, &mut consider);
+                .for_each_within_of(a, reach + narrow_skin, mask(r), &mut consider);
             if skin[i] > limit {
                 // A wide force tests the other wide forces itself.
                 for &j in &self.wide {

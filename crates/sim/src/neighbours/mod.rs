@@ -51,17 +51,24 @@
 //! rebuild of every list every `SKIN_TICKS` ticks. A wider skin only
 //! lengthens lists; the answers stay the same.
 //!
-//! A build queries a uniform grid ([`SpatialGrid`]) over the forces with the
-//! ordinary skins; the few forces with far wider skins than the rest
-//! (aircraft, far-travelling patrols) are left out of it: the grid is
-//! queried around each of them for the lists that must hold it.
+//! A build queries a uniform grid over the forces with the ordinary skins;
+//! the few forces with far wider skins than the rest (aircraft,
+//! far-travelling patrols) are left out of it: the grid is queried around
+//! each of them for the lists that must hold it. The grid keeps each cell's
+//! forces in runs of one faction, and a force's query scans only the runs
+//! of the factions that may interact with its own: forces of one faction,
+//! or of allies, packed together cost nothing to one another, so a build
+//! costs the forces plus the lists it builds, not the square of the forces
+//! in a cell (`grid`).
 //!
-//! The module's files: [`skins`] sets the skins, `build` builds the force
-//! lists and the friction pairs, `points` the lists around sites, zones and
-//! segments, `queries` answers the phases, and [`index`] is phase 3, which
-//! keeps the force table and the lists up to date.
+//! The module's files: [`skins`] sets the skins, `grid` is the faction-run
+//! grid, `build` builds the force lists and the friction pairs, `points`
+//! the lists around sites, zones and segments, `queries` answers the
+//! phases, and [`index`] is phase 3, which keeps the force table and the
+//! lists up to date.
 
 mod build;
+mod grid;
 pub mod index;
 mod points;
 mod queries;
@@ -77,9 +84,9 @@ use bevy_ecs::prelude::Resource;
 use crate::force::ForceTable;
 use crate::geo::Vec2;
 use crate::relation::RelationMatrix;
-use crate::spatial::SpatialGrid;
 use crate::theatre::Theatre;
 
+use grid::FactionGrid;
 use skins::SkinRule;
 
 /// Candidate lists in one flat vector: list `k` is `items[starts[k]..starts[k + 1]]`.
@@ -140,7 +147,10 @@ pub struct Neighbours {
     hostile_owners: Vec<u32>,
     /// The relations' version the hostile lists were filtered with.
     hostile_version: u64,
-    grid: SpatialGrid,
+    grid: FactionGrid,
+    /// Whether faction `a` may interact with `b` or `b` with `a`, at
+    /// `a · factions + b` (the grid's masks).
+    mask: Vec<bool>,
     scratch: Vec<f64>,
     /// Candidate friction pairs: (slot << 36 | i << 18 | j, i, j) with
     /// i < j, a tracked faction pair and `|a_i − a_j| ≤ max(sensor_i,

@@ -4,10 +4,9 @@
 use crate::force::ForceRow;
 use crate::geo::Vec2;
 use crate::scenario::{Domain, ZoneRule};
-use crate::spatial::SpatialGrid;
 use crate::theatre::Theatre;
 
-use super::{Lists, Neighbours};
+use super::{FactionGrid, Lists, Neighbours};
 
 impl Neighbours {
     /// The site and zone lists, and each force's sites, from the grid of
@@ -18,7 +17,7 @@ impl Neighbours {
         // Forces around fixed points (only ground forces around sites: no
         // other can hold or take one, and a force's domain never changes).
         let around = |lists: &mut Lists,
-                      grid: &SpatialGrid,
+                      grid: &FactionGrid,
                       wide: &[u32],
                       p: Vec2,
                       r: f64,
