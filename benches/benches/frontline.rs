@@ -1,5 +1,5 @@
 //! Criterion benchmarks: one tick, one run, replication throughput, and
-//! scaling with force count. `cargo bench -p frontline-benches`; see
+//! scaling with force count, spread along a line or clustered. `cargo bench -p frontline-benches`; see
 //! docs/performance.md for the numbers and the machine.
 
 use std::sync::Arc;
@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use frontline_benches::{line_theatre, reference};
+use frontline_benches::{Cluster, clustered_theatre, line_theatre, reference};
 use frontline_runner::replicate::Replicator;
 use frontline_sim::world::Sim;
 
@@ -61,6 +61,33 @@ mod tick {
         }
         g.finish();
     }
+
+    /// One tick of generated theatres of 10k and 100k forces packed at one
+    /// point (one faction) or in a 3 km disc (a mass of two allies, a few
+    /// rivals and a few enemies): the densest cases for the spatial index,
+    /// to set beside `tick/line` (the same counts spread along a line).
+    pub fn clustered(c: &mut Criterion) {
+        let mut g = c.benchmark_group("tick/clustered");
+        g.sample_size(10).measurement_time(Duration::from_secs(10));
+        for (kind, name) in [(Cluster::Point, "point"), (Cluster::Mixed, "mixed")] {
+            for n in [10_000usize, 100_000] {
+                let th = clustered_theatre(n, kind);
+                let mut sim = Sim::new(Arc::clone(&th));
+                sim.reset(1, 0, false);
+                sim.step();
+                g.throughput(Throughput::Elements(th.forces.len() as u64));
+                g.bench_with_input(BenchmarkId::new(name, n), &n, |b, _| {
+                    b.iter(|| {
+                        if sim.finished() {
+                            sim.reset(1, 0, false);
+                        }
+                        sim.step()
+                    })
+                });
+            }
+        }
+        g.finish();
+    }
 }
 
 mod run {
@@ -99,6 +126,7 @@ criterion_group!(
     tick::reference_tick,
     run::reference_run,
     run::throughput,
-    tick::scaling
+    tick::scaling,
+    tick::clustered
 );
 criterion_main!(benches);

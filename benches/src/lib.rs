@@ -127,6 +127,176 @@ stance = "hostile"
     t
 }
 
+/// How the forces of a [`clustered_theatre`] are packed and who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cluster {
+    /// Every force of one faction (blue) at one point, on a town blue holds;
+    /// every 10th force patrols a 1 km route. No two forces may interact:
+    /// the answer to every spatial question is short, whatever `n`.
+    Point,
+    /// A disc of 3 km radius holding a mass of two allied factions (blue
+    /// and green, 3:1), a few forces of red (rival of both, in friction with
+    /// them, across a contact line through the disc and by sight), and a few
+    /// of an enemy hostile to all (so that combat runs). Red advances on an
+    /// oil field inside the disc; every 10th blue force patrols.
+    Mixed,
+}
+
+/// Red forces and enemy forces of a [`Cluster::Mixed`] theatre: a fixed
+/// number, so that the pairs that do interact (friction contacts, combat
+/// targets) grow linearly with `n`, as the model defines them. Two large
+/// non-allied factions packed within each other's ranges have Θ(n²)
+/// contacts by definition (docs/performance.md).
+pub const CLUSTER_FEW: usize = 4;
+
+/// A generated theatre of `n` forces packed at one point or in a small disc
+/// ([`Cluster`]), the worst case of density for the spatial index.
+pub fn clustered_theatre(n: usize, kind: Cluster) -> Arc<Theatre> {
+    Arc::new(Theatre::new(
+        load_text(
+            "generated.toml",
+            &clustered_toml(n, kind),
+            Format::Toml,
+            &[],
+        )
+        .expect("generated theatre is valid")
+        .scenario,
+    ))
+}
+
+/// The TOML text of [`clustered_theatre`].
+pub fn clustered_toml(n: usize, kind: Cluster) -> String {
+    let mut t = String::new();
+    let name = match kind {
+        Cluster::Point => "one point",
+        Cluster::Mixed => "a 3 km disc",
+    };
+    let _ = write!(
+        t,
+        r#"[scenario]
+name = "generated cluster at {name}, {n} forces"
+start_date = "2020-01-01"
+horizon_days = 30
+tick_hours = 1
+origin = {{ lat = 0, lon = 0 }}
+theatre_radius_km = 5000
+
+[[faction]]
+id = "blue"
+[[faction]]
+id = "green"
+[[faction]]
+id = "red"
+[[faction]]
+id = "enemy"
+
+[[relation]]
+between = ["blue", "green"]
+stance = "allied"
+[[relation]]
+between = ["blue", "red"]
+stance = "rival"
+deconfliction = 0.3
+[[relation]]
+between = ["green", "red"]
+stance = "rival"
+[[relation]]
+between = ["blue", "enemy"]
+stance = "hostile"
+[[relation]]
+between = ["green", "enemy"]
+stance = "hostile"
+[[relation]]
+between = ["red", "enemy"]
+stance = "hostile"
+
+[[site]]
+id = "town"
+kind = "town"
+position = {{ x_km = 0, y_km = 0 }}
+capture_radius_km = 2
+owner = "blue"
+value = 1
+output_per_day = 10
+
+"#
+    );
+    // A patrol of 1 km from `(x, y)` at 0.5 km/h.
+    let patrol = |t: &mut String, x: f64, y: f64| {
+        let _ = write!(
+            t,
+            "speed_kmh = 0.5\nposture = \"patrol\"\nroute = [{{ x_km = {x}, y_km = {y} }}, {{ x_km = {}, y_km = {y} }}]\n",
+            x + 1.0
+        );
+    };
+    if kind == Cluster::Point {
+        for k in 0..n {
+            let _ = writeln!(
+                t,
+                "[[force]]\nid = \"b{k}\"\nfaction = \"blue\"\nposition = {{ x_km = 0, y_km = 0 }}\nstrength = 500\nsensor_range_km = 3\nweapon_range_km = 1"
+            );
+            if k % 10 == 9 {
+                patrol(&mut t, 0.0, 0.0);
+            }
+            t.push('\n');
+        }
+        return t;
+    }
+    let _ = write!(
+        t,
+        r#"[[site]]
+id = "well"
+kind = "oil_field"
+position = {{ x_km = 1.5, y_km = -1 }}
+capture_radius_km = 1
+value = 2
+output_per_day = 20
+
+[[contact_line]]
+id = "line"
+between = ["blue", "red"]
+buffer_km = 1
+segment_km = 0.5
+points = [{{ x_km = -3, y_km = 0.5 }}, {{ x_km = 3, y_km = 0.5 }}]
+
+"#
+    );
+    // Sunflower spiral: k-th of m points evenly over a disc of radius r.
+    let disc = |k: usize, m: usize, r: f64| {
+        let rho = r * ((k as f64 + 0.5) / m as f64).sqrt();
+        let theta = k as f64 * 2.399_963_229_728_653;
+        (rho * theta.cos(), rho * theta.sin())
+    };
+    let few = CLUSTER_FEW.min(n / 4);
+    let mass = n - 2 * few;
+    for k in 0..mass {
+        let (x, y) = disc(k, mass, 3.0);
+        let faction = if k % 4 == 3 { "green" } else { "blue" };
+        let _ = writeln!(
+            t,
+            "[[force]]\nid = \"m{k}\"\nfaction = \"{faction}\"\nposition = {{ x_km = {x}, y_km = {y} }}\nstrength = 500\nsensor_range_km = 1\nweapon_range_km = 0.5"
+        );
+        if k % 10 == 9 && faction == "blue" {
+            patrol(&mut t, x, y);
+        }
+        t.push('\n');
+    }
+    for k in 0..few {
+        let (x, y) = disc(k, few, 2.5);
+        let _ = writeln!(
+            t,
+            "[[force]]\nid = \"r{k}\"\nfaction = \"red\"\nposition = {{ x_km = {x}, y_km = {y} }}\nstrength = 800\nsensor_range_km = 1\nweapon_range_km = 0.5\nspeed_kmh = 0.2\nposture = \"advance\"\nobjective = \"well\"\n"
+        );
+        let (x, y) = disc(k, few, 1.5);
+        let _ = writeln!(
+            t,
+            "[[force]]\nid = \"e{k}\"\nfaction = \"enemy\"\nposition = {{ x_km = {}, y_km = {} }}\nstrength = 5000\nsensor_range_km = 1\nweapon_range_km = 0.5\nlethality = 0.001\n",
+            -x, -y
+        );
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -135,6 +305,11 @@ mod tests {
             let th = super::line_theatre(n);
             assert!(th.forces.len() <= n && th.forces.len() >= n - 1);
             assert!(!th.scenario.segments.is_empty());
+        }
+        for kind in [super::Cluster::Point, super::Cluster::Mixed] {
+            for n in [10, 1000] {
+                assert_eq!(super::clustered_theatre(n, kind).forces.len(), n);
+            }
         }
     }
 }

@@ -28,12 +28,12 @@ use crate::combat::{CombatScratch, resolve_combat, sync_strengths};
 use crate::events::{EventCursor, EventQuery, apply_scheduled_events};
 use crate::force::{
     Allegiance, Arms, ForceIndex, ForceTable, IndexQuery, Mobile, Morale, Orders, Position,
-    Strength, StrengthQuery, index_forces,
+    Strength, StrengthQuery,
 };
 use crate::friction::{FrictionState, resolve_friction};
 use crate::metrics::{Clock, Metrics, Outcome};
 use crate::movement::{MoveQuery, move_forces};
-use crate::neighbours::Neighbours;
+use crate::neighbours::{Neighbours, index_forces};
 use crate::relation::RelationMatrix;
 use crate::rng::ChaChaStreams;
 use crate::scenario::Circle;
