@@ -1,8 +1,8 @@
 //! Inputs for the benchmarks: the reference scenario and generated theatres.
 
-use std::fmt::Write as _;
 use std::sync::Arc;
 
+use frontline_fixtures::{Force, Scenario};
 use frontline_runner::load::{EMBEDDED_NAME, EMBEDDED_RAQQA, Format, load_text};
 use frontline_sim::theatre::Theatre;
 
@@ -46,37 +46,16 @@ pub fn line_toml(n: usize) -> String {
             ((row / 2.0 - along, y), (0.0, -1.0))
         }
     };
-    let mut t = String::new();
-    let _ = write!(
-        t,
-        r#"[scenario]
-name = "generated line, {n} forces"
-start_date = "2020-01-01"
-horizon_days = 30
-tick_hours = 1
-origin = {{ lat = 0, lon = 0 }}
-theatre_radius_km = 5000
-
-[[faction]]
-id = "blue"
-[[faction]]
-id = "red"
-[[faction]]
-id = "enemy"
-
-[[relation]]
-between = ["blue", "red"]
-stance = "rival"
-deconfliction = 0.3
-[[relation]]
-between = ["blue", "enemy"]
-stance = "hostile"
-[[relation]]
-between = ["red", "enemy"]
-stance = "hostile"
-
-"#
-    );
+    let mut t = Scenario::new()
+        .name(&format!("generated line, {n} forces"))
+        .start_date("2020-01-01")
+        .days(30)
+        .origin(0.0, 0.0)
+        .theatre_radius_km(5000)
+        .factions(["blue", "red", "enemy"])
+        .relation(["blue", "red"], "rival", |r| r.deconfliction(0.3))
+        .relation(["blue", "enemy"], "hostile", |r| r)
+        .relation(["red", "enemy"], "hostile", |r| r);
     // Rows joined at their ends (the connectors run 30 km north).
     let mut pts = Vec::new();
     for r in 0..rows {
@@ -89,14 +68,11 @@ stance = "hostile"
         pts.push((a, y));
         pts.push((b, y));
     }
-    let _ = writeln!(
-        t,
-        "[[contact_line]]\nid = \"line\"\nbetween = [\"blue\", \"red\"]\nbuffer_km = 3\nsegment_km = 5\npoints = ["
-    );
-    for (x, y) in &pts {
-        let _ = writeln!(t, "  {{ x_km = {x}, y_km = {y} }},");
-    }
-    let _ = writeln!(t, "]\n");
+    t = t.line("line", ["blue", "red"], pts, |l| {
+        l.buffer_km(3).segment_km(5)
+    });
+    // Forces see 3 km and shoot 1 km.
+    let arms = |f: Force, strength: f64| f.strength(strength).sensor_range_km(3).weapon_range_km(1);
     let mut enemies = 0;
     for k in 0..per_side {
         let s = k as f64 + 0.5;
@@ -104,27 +80,21 @@ stance = "hostile"
         let (bx, by) = (x + 1.5 * nx, y + 1.5 * ny);
         let (rx, ry) = (x - 1.5 * nx, y - 1.5 * ny);
         let ((x2, y2), _) = at((s + 2.0).min(length - 0.5));
-        let _ = writeln!(
-            t,
-            "[[force]]\nid = \"b{k}\"\nfaction = \"blue\"\nposition = {{ x_km = {bx}, y_km = {by} }}\nstrength = 500\nsensor_range_km = 3\nweapon_range_km = 1\nspeed_kmh = 0.5\nposture = \"patrol\"\nroute = [{{ x_km = {bx}, y_km = {by} }}, {{ x_km = {}, y_km = {} }}]\n",
-            x2 + 1.5 * nx,
-            y2 + 1.5 * ny
-        );
-        let _ = writeln!(
-            t,
-            "[[force]]\nid = \"r{k}\"\nfaction = \"red\"\nposition = {{ x_km = {rx}, y_km = {ry} }}\nstrength = 500\nsensor_range_km = 3\nweapon_range_km = 1\n"
-        );
+        t = t.force(&format!("b{k}"), "blue", (bx, by), |f| {
+            arms(f, 500.0)
+                .speed_kmh(0.5)
+                .posture("patrol")
+                .route([(bx, by), (x2 + 1.5 * nx, y2 + 1.5 * ny)])
+        });
+        t = t.force(&format!("r{k}"), "red", (rx, ry), |f| arms(f, 500.0));
         if k.is_multiple_of(20) && 2 * per_side + enemies < n {
             enemies += 1;
-            let _ = writeln!(
-                t,
-                "[[force]]\nid = \"e{k}\"\nfaction = \"enemy\"\nposition = {{ x_km = {}, y_km = {} }}\nstrength = 100\nsensor_range_km = 3\nweapon_range_km = 1\n",
-                rx - nx,
-                ry - ny
-            );
+            t = t.force(&format!("e{k}"), "enemy", (rx - nx, ry - ny), |f| {
+                arms(f, 100.0)
+            });
         }
     }
-    t
+    t.to_toml()
 }
 
 /// How the forces of a [`clustered_theatre`] are packed and who they are.

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{fixture, frontline, root, stderr, stdout};
+use common::{assert_ok, fixture, frontline, root, stderr, stdout};
 
 #[test]
 fn every_shipped_scenario_passes_check() {
@@ -18,7 +18,7 @@ fn every_shipped_scenario_passes_check() {
         .chain(files.iter().map(String::as_str))
         .collect();
     let out = frontline(&args);
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ok(&out);
     assert_eq!(stdout(&out).matches(": ok — ").count(), files.len());
 }
 

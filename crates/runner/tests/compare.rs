@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use common::{frontline, stderr, stdout};
+use common::{assert_ok, assert_stderr_has, frontline, stderr, stdout};
 use frontline_runner::estimate::Z95;
 use frontline_runner::load::load;
 use frontline_runner::overrides::Override;
@@ -20,7 +20,7 @@ fn trace_is_reproducible_and_matches_the_run_it_replays() {
     let args = ["trace", "--seed", "4", "--run", "17", "--format", "jsonl"];
     let a = frontline(&args);
     let b = frontline(&args);
-    assert!(a.status.success(), "{}", stderr(&a));
+    assert_ok(&a);
     assert_eq!(a.stdout, b.stdout);
     let events: Vec<TraceEvent> = stdout(&a)
         .lines()
@@ -176,7 +176,7 @@ fn diff_of_results_and_traces() {
     ] {
         let o = frontline(&["diff", &x, &y]);
         assert_eq!(o.status.code(), Some(2), "{msg}");
-        assert!(stderr(&o).contains(msg), "{}", stderr(&o));
+        assert_stderr_has(&o, msg);
     }
 }
 
@@ -192,7 +192,7 @@ fn compare_and_sweep_on_the_command_line() {
         "--format",
         "json",
     ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ok(&out);
     let doc: CompareDoc = serde_json::from_str(&stdout(&out)).unwrap();
     let c = &doc.pairs[0].clash;
     assert!(
@@ -216,7 +216,7 @@ fn compare_and_sweep_on_the_command_line() {
         "--format",
         "csv",
     ]);
-    assert!(sweep.status.success(), "{}", stderr(&sweep));
+    assert_ok(&sweep);
     let text = stdout(&sweep);
     assert!(text.starts_with(
         "point,relation.blue:red.deconfliction,force.red_west.strength,pair,metric,estimate,lo,hi\n"
@@ -234,7 +234,7 @@ fn compare_and_sweep_on_the_command_line() {
         "--runs",
         "50",
     ]);
-    assert!(lhs.status.success(), "{}", stderr(&lhs));
+    assert_ok(&lhs);
     assert!(stdout(&lhs).starts_with("5 points × 50 runs"));
     let bad = frontline(&[
         "sweep",
@@ -244,11 +244,7 @@ fn compare_and_sweep_on_the_command_line() {
         "10",
     ]);
     assert_eq!(bad.status.code(), Some(1));
-    assert!(
-        stderr(&bad).contains("point 1 of the sweep"),
-        "{}",
-        stderr(&bad)
-    );
+    assert_stderr_has(&bad, "point 1 of the sweep");
     let bad = frontline(&[
         "sweep",
         "--set",
@@ -256,11 +252,7 @@ fn compare_and_sweep_on_the_command_line() {
         "--runs",
         "10",
     ]);
-    assert!(
-        stderr(&bad).contains("a range needs --design lhs"),
-        "{}",
-        stderr(&bad)
-    );
+    assert_stderr_has(&bad, "a range needs --design lhs");
 }
 
 /// Common random numbers against independent seeds on the reference

@@ -12,45 +12,26 @@
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use frontline_fixtures::Scenario;
 use frontline_runner::estimate::wilson;
 use frontline_runner::load::{Format, load_text};
 use frontline_runner::replicate::{Finish, Replicator, replay};
 use frontline_runner::stats::Stats;
 use frontline_sim::theatre::Theatre;
 
-const SCENARIO: &str = r#"
-[scenario]
-name = "coverage"
-start_date = "2017-06-13"
-horizon_days = 2
-tick_hours = 1
-origin = { lat = 0, lon = 0 }
-
-[model.friction]
-base_hazard_per_hour = 0.02
-branching_ratio = 0
-first_contact_surge = 0
-
-[[faction]]
-id = "a"
-[[faction]]
-id = "b"
-
-[[force]]
-id = "fa"
-faction = "a"
-position = { x_km = 0, y_km = 0 }
-strength = 1000
-
-[[force]]
-id = "fb"
-faction = "b"
-position = { x_km = 2, y_km = 0 }
-strength = 1000
-"#;
-
 fn theatre() -> Arc<Theatre> {
-    let l = load_text("coverage.toml", SCENARIO, Format::Toml, &[]).unwrap();
+    let text = Scenario::new()
+        .name("coverage")
+        .days(2)
+        .origin(0.0, 0.0)
+        .model("friction", "base_hazard_per_hour", 0.02)
+        .model("friction", "branching_ratio", 0)
+        .model("friction", "first_contact_surge", 0)
+        .factions(["a", "b"])
+        .force("fa", "a", (0.0, 0.0), |f| f.strength(1000))
+        .force("fb", "b", (2.0, 0.0), |f| f.strength(1000))
+        .to_toml();
+    let l = load_text("coverage.toml", &text, Format::Toml, &[]).unwrap();
     Arc::new(Theatre::new(l.scenario))
 }
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{frontline, stderr};
+use common::{assert_ok, assert_stderr_has, frontline};
 use frontline_runner::result::ResultDoc;
 
 fn close(a: f64, b: f64) -> bool {
@@ -25,7 +25,7 @@ fn map_geojson_charts_and_html_carry_the_estimates() {
         "--report",
         rep.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ok(&out);
     let doc: ResultDoc = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let e = &doc.estimates;
 
@@ -175,7 +175,7 @@ fn map_geojson_charts_and_html_carry_the_estimates() {
         "--out-dir",
         again.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ok(&out);
     for f in [
         "map.svg",
         "risk.geojson",
@@ -196,11 +196,7 @@ fn map_geojson_charts_and_html_carry_the_estimates() {
         again.to_str().unwrap(),
     ]);
     assert_eq!(other.status.code(), Some(1));
-    assert!(
-        stderr(&other).contains("give the right file with --scenario"),
-        "{}",
-        stderr(&other)
-    );
+    assert_stderr_has(&other, "give the right file with --scenario");
 }
 
 #[test]
@@ -217,7 +213,7 @@ fn compare_and_sweep_charts() {
         "--chart",
         c.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ok(&out);
     let text = std::fs::read_to_string(&c).unwrap();
     roxmltree::Document::parse(&text).unwrap();
     assert!(text.contains("blue:red · A") && text.contains("blue:red · B"));
@@ -232,7 +228,7 @@ fn compare_and_sweep_charts() {
         "--chart",
         s.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ok(&out);
     let text = std::fs::read_to_string(&s).unwrap();
     roxmltree::Document::parse(&text).unwrap();
     assert!(text.contains("deconfliction=0.9 · blue:red"));

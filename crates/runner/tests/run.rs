@@ -3,14 +3,14 @@
 
 mod common;
 
-use common::{fixture, frontline, stderr, stdout};
+use common::{assert_ok, fixture, frontline, stderr, stdout};
 use frontline_runner::result::ResultDoc;
 
 fn json_of(args: &[&str]) -> String {
     let mut all = vec!["run", "--format", "json", "-q"];
     all.extend_from_slice(args);
     let out = frontline(&all);
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ok(&out);
     stdout(&out)
 }
 
@@ -207,7 +207,7 @@ fn files_rows_and_csv() {
         "--rows",
         rows.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ok(&out);
     assert!(
         stdout(&out).contains("P(clash)"),
         "the table is still shown"

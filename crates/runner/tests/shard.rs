@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{frontline, stderr, stdout};
+use common::{assert_ok, assert_stderr_has, frontline, stderr, stdout};
 
 #[test]
 fn merged_shards_equal_a_single_run_and_mixtures_are_refused() {
@@ -27,7 +27,7 @@ fn merged_shards_equal_a_single_run_and_mixtures_are_refused() {
             "-j",
             if k == 1 { "1" } else { "2" },
         ]);
-        assert!(out.status.success(), "{}", stderr(&out));
+        assert_ok(&out);
     }
     let merged = frontline(&[
         "merge",
@@ -35,7 +35,7 @@ fn merged_shards_equal_a_single_run_and_mixtures_are_refused() {
         &p("part-0.json"),
         &p("part-1.json"),
     ]);
-    assert!(merged.status.success(), "{}", stderr(&merged));
+    assert_ok(&merged);
     let local = frontline(&[
         "run", scenario, "--runs", "450", "--seed", "5", "--format", "json", "-q",
     ]);
@@ -43,11 +43,7 @@ fn merged_shards_equal_a_single_run_and_mixtures_are_refused() {
 
     let missing = frontline(&["merge", &p("part-0.json"), &p("part-2.json")]);
     assert_eq!(missing.status.code(), Some(1));
-    assert!(
-        stderr(&missing).contains("1 of 3 shards missing: 1"),
-        "{}",
-        stderr(&missing)
-    );
+    assert_stderr_has(&missing, "1 of 3 shards missing: 1");
 
     let twice = frontline(&[
         "merge",
@@ -55,11 +51,7 @@ fn merged_shards_equal_a_single_run_and_mixtures_are_refused() {
         &p("part-0.json"),
         &p("part-1.json"),
     ]);
-    assert!(
-        stderr(&twice).contains("shard 0/3 is given twice"),
-        "{}",
-        stderr(&twice)
-    );
+    assert_stderr_has(&twice, "shard 0/3 is given twice");
 
     let other = frontline(&[
         "run",
@@ -81,11 +73,7 @@ fn merged_shards_equal_a_single_run_and_mixtures_are_refused() {
         &p("part-2.json"),
     ]);
     assert_eq!(mixed.status.code(), Some(1));
-    assert!(
-        stderr(&mixed).contains("seed differs"),
-        "{}",
-        stderr(&mixed)
-    );
+    assert_stderr_has(&mixed, "seed differs");
 
     let edited = frontline(&[
         "run",
@@ -108,11 +96,7 @@ fn merged_shards_equal_a_single_run_and_mixtures_are_refused() {
         &p("edit-1.json"),
         &p("part-2.json"),
     ]);
-    assert!(
-        stderr(&mixed).contains("scenario hash differs"),
-        "{}",
-        stderr(&mixed)
-    );
+    assert_stderr_has(&mixed, "scenario hash differs");
 
     let bad = frontline(&["run", "--shard", "3/3"]);
     assert_eq!(bad.status.code(), Some(2));
@@ -138,7 +122,7 @@ fn tampered_partials_are_refused() {
             "--out",
             &p(&format!("part-{k}.json")),
         ]);
-        assert!(out.status.success(), "{}", stderr(&out));
+        assert_ok(&out);
     }
     let original: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(p("part-1.json")).unwrap()).unwrap();
@@ -181,5 +165,5 @@ fn tampered_partials_are_refused() {
     }
     // The untouched parts still merge.
     let ok = frontline(&["merge", &p("part-0.json"), &p("part-1.json")]);
-    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert_ok(&ok);
 }

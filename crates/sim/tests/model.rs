@@ -7,48 +7,36 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{Z, header, outcomes, theatre};
+use common::{Fixture, Z, outcomes, scenario, theatre};
+use frontline_fixtures::{Force, Relation, Site};
 use frontline_sim::force::{
     Allegiance, Arms, ForceIndex, ForceTable, Morale, Orders, Position, Strength,
 };
 use frontline_sim::friction::FrictionState;
 use frontline_sim::prelude::*;
 
-fn duel(mode: &str, days: f64, tick: f64) -> String {
-    format!(
-        r#"{}
-[model.combat]
-mode = "{mode}"
+/// What a case of a table-driven test changes in a scenario or an entry.
+type Edit<T> = fn(T) -> T;
 
-[[faction]]
-id = "red"
-[[faction]]
-id = "blue"
-
-[[relation]]
-between = ["red", "blue"]
-stance = "hostile"
-
-[[force]]
-id = "a"
-faction = "red"
-position = {{ x_km = 0, y_km = 0 }}
-strength = 1000
-lethality = 0.01
-weapon_range_km = 5
-break_point = 0
-
-[[force]]
-id = "b"
-faction = "blue"
-position = {{ x_km = 1, y_km = 0 }}
-strength = 800
-lethality = 0.02
-weapon_range_km = 5
-break_point = 0
-"#,
-        header(days, tick)
-    )
+/// Two hostile forces 1 km apart that fight to the last, with the combat
+/// of `mode`.
+fn duel(mode: &str, days: f64, tick: f64) -> Fixture {
+    scenario(days, tick)
+        .model("combat", "mode", mode)
+        .factions(["red", "blue"])
+        .relation(["red", "blue"], "hostile", |r| r)
+        .force("a", "red", (0.0, 0.0), |f| {
+            f.strength(1000)
+                .lethality(0.01)
+                .weapon_range_km(5)
+                .break_point(0)
+        })
+        .force("b", "blue", (1.0, 0.0), |f| {
+            f.strength(800)
+                .lethality(0.02)
+                .weapon_range_km(5)
+                .break_point(0)
+        })
 }
 
 /// Closed-form square law: dA/dt = −β B, dB/dt = −α A.
@@ -123,44 +111,53 @@ fn stochastic_mean_is_the_ode_within_sampling_error() {
     }
 }
 
-/// Two neutral (or `stance`) forces `dist` km apart, 1000 strong, holding.
-fn contact(stance: &str, dist: f64, days: f64, model: &str, relation_extra: &str) -> String {
-    format!(
-        r#"{}
-{model}
-
-[[faction]]
-id = "a"
-[[faction]]
-id = "b"
-
-[[relation]]
-between = ["a", "b"]
-stance = "{stance}"
-{relation_extra}
-
-[[force]]
-id = "fa"
-faction = "a"
-position = {{ x_km = 0, y_km = 0 }}
-strength = 1000
-
-[[force]]
-id = "fb"
-faction = "b"
-position = {{ x_km = {dist}, y_km = 0 }}
-strength = 1000
-"#,
-        header(days, 1.0)
+/// Factions a and b with `stance` (and what `relation` adds), and their
+/// forces fa and fb `dist` km apart, 1000 strong, holding, over `days`
+/// days of hourly ticks.
+fn contact(
+    stance: &str,
+    dist: f64,
+    days: f64,
+    relation: impl FnOnce(Relation) -> Relation,
+) -> Fixture {
+    two_forces(
+        scenario(days, 1.0).factions(["a", "b"]),
+        stance,
+        dist,
+        relation,
     )
 }
 
-const NO_HAWKES: &str = "[model.friction]\nbranching_ratio = 0\nfirst_contact_surge = 0\nclash_casualties = 0\nengagement_casualties = 0\n";
+/// [`contact`] on a scenario that has factions a and b already.
+fn two_forces(
+    s: Fixture,
+    stance: &str,
+    dist: f64,
+    relation: impl FnOnce(Relation) -> Relation,
+) -> Fixture {
+    s.relation(["a", "b"], stance, relation)
+        .force("fa", "a", (0.0, 0.0), |f| f.strength(1000))
+        .force("fb", "b", (dist, 0.0), |f| f.strength(1000))
+}
+
+/// No casualties in clashes and engagements.
+fn no_casualties(s: Fixture) -> Fixture {
+    s.model("friction", "clash_casualties", 0)
+        .model("friction", "engagement_casualties", 0)
+}
+
+/// A constant hazard: no self-excitation, no first-contact surge, no
+/// casualties.
+fn no_hawkes(s: Fixture) -> Fixture {
+    no_casualties(s)
+        .model("friction", "branching_ratio", 0)
+        .model("friction", "first_contact_surge", 0)
+}
 
 #[test]
 fn constant_hazard_gives_exponential_first_incident_times() {
-    let model = format!("{NO_HAWKES}base_hazard_per_hour = 0.01\n");
-    let th = theatre(&contact("neutral", 2.0, 10.0, &model, ""));
+    let s = no_hawkes(contact("neutral", 2.0, 10.0, |r| r));
+    let th = theatre(&s.model("friction", "base_hazard_per_hour", 0.01));
     let lambda = 0.01 * (-2.0f64 / 5.0).exp(); // λ0 e^{−d/d0}, sizes at reference
     let n = 4000;
     let outs = outcomes(&th, 5, n);
@@ -186,18 +183,11 @@ fn mean_and_se(xs: impl Iterator<Item = f64>) -> (f64, f64) {
 
 #[test]
 fn escalation_probabilities_are_recovered_from_frequencies() {
-    let model = format!("{NO_HAWKES}base_hazard_per_hour = 1.0\n");
-    let relation = "deconfliction = 0.4\n";
-    let mut text = contact("rival", 0.0, 10.0, &model, relation);
-    text = text.replace(
-        "id = \"a\"\n",
-        "id = \"a\"\naggression = 0.8\ndiscipline = 0.2\n",
-    );
-    text = text.replace(
-        "[[faction]]\nid = \"b\"\n",
-        "[[faction]]\nid = \"b\"\naggression = 0.6\ndiscipline = 0.4\n",
-    );
-    let th = theatre(&text);
+    let factions = scenario(10.0, 1.0)
+        .faction("a", |f| f.aggression(0.8).discipline(0.2))
+        .faction("b", |f| f.aggression(0.6).discipline(0.4));
+    let s = two_forces(factions, "rival", 0.0, |r| r.deconfliction(0.4));
+    let th = theatre(&no_hawkes(s).model("friction", "base_hazard_per_hour", 1.0));
     // m = (0.5 + ā)(1.5 − d̄) · ε(rival) · (1 − e) with ā = 0.7, d̄ = 0.3.
     let m = 1.2 * 1.2 * 1.5 * (1.0 - 0.4);
     let (pc, pe) = (0.15 * m, 0.2 * m);
@@ -227,30 +217,37 @@ fn escalation_probabilities_are_recovered_from_frequencies() {
 
 #[test]
 fn truces_scale_the_hazard_in_their_window_and_region() {
-    let model = format!("{NO_HAWKES}base_hazard_per_hour = 0.2\n");
     let n = 400;
     let base = 0.2 * (-1.0f64 / 5.0).exp();
-    let cases = [
+    let cases: [(&str, Edit<Relation>, f64); 5] = [
         // (truce, expected hazard-hours over 10 days)
-        ("", 240.0),
-        ("[[relation.truce]]\nhazard_factor = 0.25\n", 0.25 * 240.0),
+        ("no truce", |r| r, 240.0),
         (
-            "[[relation.truce]]\nfrom_day = 2\nto_day = 5\nhazard_factor = 0.1\n",
+            "factor 0.25",
+            |r| r.truce(|t| t.hazard_factor(0.25)),
+            0.25 * 240.0,
+        ),
+        (
+            "factor 0.1 from day 2 to 5",
+            |r| r.truce(|t| t.from_day(2).to_day(5).hazard_factor(0.1)),
             240.0 - 72.0 * 0.9,
         ),
         // A region that does not hold the contact changes nothing.
         (
-            "[[relation.truce]]\nhazard_factor = 0.0\nregion = { center = { x_km = 50, y_km = 0 }, radius_km = 10 }\n",
+            "factor 0, 50 km away",
+            |r| r.truce(|t| t.hazard_factor(0.0).region((50.0, 0.0), 10.0)),
             240.0,
         ),
         (
-            "[[relation.truce]]\nhazard_factor = 0.0\nregion = { center = { x_km = 0, y_km = 0 }, radius_km = 10 }\n",
+            "factor 0 around the contact",
+            |r| r.truce(|t| t.hazard_factor(0.0).region((0.0, 0.0), 10.0)),
             0.0,
         ),
     ];
-    for (truce, hours) in cases {
-        let th = theatre(&contact("neutral", 1.0, 10.0, &model, truce));
-        assert_poisson_incidents(&th, 3, n, base * hours, truce);
+    for (case, truce, hours) in cases {
+        let s = no_hawkes(contact("neutral", 1.0, 10.0, truce));
+        let th = theatre(&s.model("friction", "base_hazard_per_hour", 0.2));
+        assert_poisson_incidents(&th, 3, n, base * hours, case);
     }
 }
 
@@ -272,26 +269,36 @@ fn assert_poisson_incidents(th: &Arc<Theatre>, seed: u64, n: u64, expect: f64, c
 /// the hazard after, each over its hours.
 #[test]
 fn events_change_the_hazard_from_their_tick_on() {
-    let model = format!("{NO_HAWKES}base_hazard_per_hour = 0.2\ndeconfliction_hazard_weight = 1\n");
     let n = 400;
     let base = 0.2 * (-1.0f64 / 5.0).exp();
-    let cases = [
+    let cases: [(&str, Edit<Fixture>, f64); 3] = [
         // (events, expected hazard-hours over 10 days)
-        ("", 240.0),
+        ("no event", |s| s, 240.0),
         (
-            "[[event]]\nday = 4\nkind = \"deconfliction\"\nbetween = [\"a\", \"b\"]\ndeconfliction = 0.75\n",
+            "deconfliction 0.75 on day 4",
+            |s| {
+                s.event(4, "deconfliction", |e| {
+                    e.between(["a", "b"]).deconfliction(0.75)
+                })
+            },
             96.0 + 0.25 * 144.0,
         ),
         (
-            "[[event]]\nday = 6\nkind = \"truce\"\nbetween = [\"a\", \"b\"]\ntruce = { from_day = 6, to_day = 10, hazard_factor = 0.0 }\n",
+            "a total truce from day 6",
+            |s| {
+                s.event(6, "truce", |e| {
+                    e.between(["a", "b"])
+                        .truce(|t| t.from_day(6).to_day(10).hazard_factor(0.0))
+                })
+            },
             144.0,
         ),
     ];
-    for (events, hours) in cases {
-        let th = theatre(&format!(
-            "{}{events}",
-            contact("neutral", 1.0, 10.0, &model, "")
-        ));
+    for (events, add, hours) in cases {
+        let s = no_hawkes(contact("neutral", 1.0, 10.0, |r| r))
+            .model("friction", "base_hazard_per_hour", 0.2)
+            .model("friction", "deconfliction_hazard_weight", 1);
+        let th = theatre(&add(s));
         assert_poisson_incidents(&th, 11, n, base * hours, events);
     }
 }
@@ -301,10 +308,11 @@ fn self_excitation_gives_the_hawkes_expected_count() {
     // Constant background μ, kernel n β e^{−β t}:
     // E[N(T)] = μT/(1−n) − μ n / (β (1−n)²) · (1 − e^{−β(1−n)T}).
     let (n_br, decay) = (0.5f64, 24.0f64);
-    let model = format!(
-        "[model.friction]\nbase_hazard_per_hour = 0.05\nbranching_ratio = {n_br}\nexcitation_decay_hours = {decay}\nfirst_contact_surge = 0\nclash_casualties = 0\nengagement_casualties = 0\n"
-    );
-    let th = theatre(&contact("neutral", 0.0, 10.0, &model, ""));
+    let s = no_hawkes(contact("neutral", 0.0, 10.0, |r| r))
+        .model("friction", "base_hazard_per_hour", 0.05)
+        .model("friction", "branching_ratio", n_br)
+        .model("friction", "excitation_decay_hours", decay);
+    let th = theatre(&s);
     let (mu, beta, t): (f64, f64, f64) = (0.05, 1.0 / decay, 240.0);
     let expect = mu * t / (1.0 - n_br)
         - mu * n_br / (beta * (1.0 - n_br).powi(2)) * (1.0 - (-beta * (1.0 - n_br) * t).exp());
@@ -321,8 +329,11 @@ fn self_excitation_gives_the_hawkes_expected_count() {
 #[test]
 fn first_contact_surge_adds_its_expected_incidents() {
     // n = 0: E[N(T)] = μT + n0 (1 − e^{−βT}).
-    let model = "[model.friction]\nbase_hazard_per_hour = 0.02\nbranching_ratio = 0\nfirst_contact_surge = 2\nexcitation_decay_hours = 12\nclash_casualties = 0\nengagement_casualties = 0\n";
-    let th = theatre(&contact("neutral", 0.0, 5.0, model, ""));
+    let s = no_hawkes(contact("neutral", 0.0, 5.0, |r| r))
+        .model("friction", "base_hazard_per_hour", 0.02)
+        .model("friction", "first_contact_surge", 2)
+        .model("friction", "excitation_decay_hours", 12);
+    let th = theatre(&s);
     let expect = 0.02 * 120.0 + 2.0 * (1.0 - (-120.0f64 / 12.0).exp());
     let outs = outcomes(&th, 4, 3000);
     let (mean, se) = mean_and_se(outs.iter().map(|o| o.pairs[0].incidents as f64));
@@ -331,14 +342,10 @@ fn first_contact_surge_adds_its_expected_incidents() {
 
 #[test]
 fn repeated_clashes_turn_the_stance_hostile() {
-    let model = "[model.friction]\nbase_hazard_per_hour = 2\nclash_probability = 1\nclash_casualties = 0\nengagement_casualties = 0\n";
-    let th = theatre(&contact(
-        "neutral",
-        0.0,
-        2.0,
-        model,
-        "hostile_after_clashes = 3\n",
-    ));
+    let s = no_casualties(contact("neutral", 0.0, 2.0, |r| r.hostile_after_clashes(3)))
+        .model("friction", "base_hazard_per_hour", 2)
+        .model("friction", "clash_probability", 1);
+    let th = theatre(&s);
     for o in outcomes(&th, 1, 20) {
         let p = &o.pairs[0];
         // Every incident is a clash; friction stops at the third, combat takes over.
@@ -352,55 +359,35 @@ fn repeated_clashes_turn_the_stance_hostile() {
     }
 }
 
-fn site_scenario(force_b: &str, site_extra: &str) -> String {
-    format!(
-        r#"{}
-[model.combat]
-mode = "mean_field"
-garrison_lethality = 0
-
-[[faction]]
-id = "a"
-[[faction]]
-id = "b"
-[[faction]]
-id = "c"
-
-[[relation]]
-between = ["a", "b"]
-stance = "hostile"
-[[relation]]
-between = ["a", "c"]
-stance = "hostile"
-[[relation]]
-between = ["b", "c"]
-stance = "neutral"
-
-[[site]]
-id = "well"
-kind = "oil_field"
-position = {{ x_km = 0, y_km = 0 }}
-output_per_day = 24
-capture_radius_km = 3
-{site_extra}
-
-{force_b}
-"#,
-        header(2.0, 1.0)
-    )
+/// An oil well of 24 a day at the origin (with what `site` adds), and
+/// factions a, b and c: b and c neutral, both hostile to a; mean-field
+/// combat, and garrisons that do not shoot; over two days.
+fn site_scenario(site: impl FnOnce(Site) -> Site) -> Fixture {
+    scenario(2.0, 1.0)
+        .model("combat", "mode", "mean_field")
+        .model("combat", "garrison_lethality", 0)
+        .factions(["a", "b", "c"])
+        .relation(["a", "b"], "hostile", |r| r)
+        .relation(["a", "c"], "hostile", |r| r)
+        .relation(["b", "c"], "neutral", |r| r)
+        .site("well", "oil_field", (0.0, 0.0), |s| {
+            site(s.output_per_day(24).capture_radius_km(3))
+        })
 }
 
 #[test]
 fn capture_needs_the_garrison_gone_and_the_radius_unopposed() {
-    let attacker = r#"[[force]]
-id = "fb"
-faction = "b"
-position = { x_km = 1, y_km = 0 }
-strength = 500
-lethality = 0.05
-"#;
+    // A force of b 1 km from the site, firing `lethality`.
+    let attacker = |s: Fixture, lethality: f64| {
+        s.force("fb", "b", (1.0, 0.0), |f| {
+            f.strength(500).lethality(lethality)
+        })
+    };
     // Garrison of 10 falls in the first tick (dG/dt = −0.05·500 = −25/h).
-    let th = theatre(&site_scenario(attacker, "owner = \"a\"\ngarrison = 10"));
+    let th = theatre(&attacker(
+        site_scenario(|s| s.owner("a").garrison(10)),
+        0.05,
+    ));
     let o = &outcomes(&th, 1, 1)[0];
     assert_eq!(o.site_owner_end, vec![Some(1)]);
     assert_eq!(o.owner_changes.len(), 1);
@@ -410,20 +397,21 @@ lethality = 0.05
     assert_eq!(o.revenue[0], 0.0);
 
     // An owner force inside the radius (that the attacker cannot kill) holds it.
-    let with_defender = format!(
-        "{attacker}lethality = 0\n[[force]]\nid = \"fa\"\nfaction = \"a\"\nposition = {{ x_km = 0, y_km = 1 }}\nstrength = 50\nlethality = 0\n"
-    )
-    .replace("lethality = 0.05\nlethality = 0\n", "lethality = 0\n");
-    let th = theatre(&site_scenario(&with_defender, "owner = \"a\""));
+    let with_defender =
+        attacker(site_scenario(|s| s.owner("a")), 0.0)
+            .force("fa", "a", (0.0, 1.0), |f| f.strength(50).lethality(0));
+    let th = theatre(&with_defender);
     let o = &outcomes(&th, 1, 1)[0];
     assert_eq!(o.site_owner_end, vec![Some(0)]);
     assert!((o.revenue[0] - 48.0).abs() < 1e-9);
 
     // Unowned: the strongest faction present takes it; an air force cannot.
-    let two = format!(
-        "{attacker}[[force]]\nid = \"fc\"\nfaction = \"c\"\nposition = {{ x_km = -1, y_km = 0 }}\nstrength = 900\n[[force]]\nid = \"air\"\nfaction = \"a\"\ndomain = \"air\"\nposition = {{ x_km = 0, y_km = 0 }}\nstrength = 5000\nlethality = 0\n"
-    );
-    let th = theatre(&site_scenario(&two, ""));
+    let two = attacker(site_scenario(|s| s), 0.05)
+        .force("fc", "c", (-1.0, 0.0), |f| f.strength(900))
+        .force("air", "a", (0.0, 0.0), |f| {
+            f.domain("air").strength(5000).lethality(0)
+        });
+    let th = theatre(&two);
     let o = &outcomes(&th, 1, 1)[0];
     assert_eq!(o.site_owner_end, vec![Some(2)]);
 }
@@ -437,25 +425,17 @@ fn a_site_is_taken_in_the_tick_a_capturer_enters_its_radius() {
     let revenue = |o: &Outcome| (o.revenue[0], o.revenue[1]);
     // An undefended site of a. A static force of b inside the radius takes
     // it in the first tick; b earns from that tick on: 48 ticks of 1.
-    let inside = r#"[[force]]
-id = "fb"
-faction = "b"
-position = { x_km = 1, y_km = 0 }
-strength = 500
-"#;
+    let inside: Edit<Force> = |f| f;
     // A column of b 10 km out, advancing on it at 1 km/h: 3 km out, inside
     // the radius, after its seventh move (hour 7); a earns 6, b 42.
-    let column = r#"[[force]]
-id = "fb"
-faction = "b"
-position = { x_km = 10, y_km = 0 }
-strength = 500
-speed_kmh = 1
-posture = "advance"
-objective = "well"
-"#;
-    for (force, hours, earned) in [(inside, 1.0, (0.0, 48.0)), (column, 7.0, (6.0, 42.0))] {
-        let th = theatre(&site_scenario(force, "owner = \"a\""));
+    let column: Edit<Force> = |f| f.speed_kmh(1).posture("advance").objective("well");
+    let cases = [
+        (1.0, inside, 1.0, (0.0, 48.0)),
+        (10.0, column, 7.0, (6.0, 42.0)),
+    ];
+    for (x, force, hours, earned) in cases {
+        let s = site_scenario(|s| s.owner("a"));
+        let th = theatre(&s.force("fb", "b", (x, 0.0), |f| force(f.strength(500))));
         let mut sim = Sim::new(th);
         for run in 0..3 {
             let o = sim.run(1, run, false);
@@ -469,22 +449,15 @@ objective = "well"
 
 #[test]
 fn advancing_force_arrives_after_distance_over_speed() {
-    let text = format!(
-        r#"{}
-[[faction]]
-id = "a"
-[[force]]
-id = "col"
-faction = "a"
-position = {{ x_km = 0, y_km = 0 }}
-strength = 100
-speed_kmh = 2
-posture = "advance"
-objective_at = {{ x_km = 30, y_km = 40 }}
-"#,
-        header(2.0, 1.0)
-    );
-    let th = theatre(&text);
+    let s = scenario(2.0, 1.0)
+        .factions(["a"])
+        .force("col", "a", (0.0, 0.0), |f| {
+            f.strength(100)
+                .speed_kmh(2)
+                .posture("advance")
+                .objective_at((30.0, 40.0))
+        });
+    let th = theatre(&s);
     let mut sim = Sim::new(th);
     let o = sim.run(1, 0, true);
     let arrived: Vec<f64> = o
@@ -508,44 +481,24 @@ objective_at = {{ x_km = 30, y_km = 40 }}
 /// x = 2 + (24 − d).
 #[test]
 fn an_advance_halts_while_a_hostile_force_is_in_weapon_range() {
-    let text = format!(
-        r#"{}
-[model.friction]
-base_hazard_per_hour = 0
-first_contact_surge = 0
-[[faction]]
-id = "a"
-[[faction]]
-id = "b"
-[[relation]]
-between = ["a", "b"]
-stance = "rival"
-[[force]]
-id = "col"
-faction = "a"
-position = {{ x_km = 0, y_km = 0 }}
-strength = 1000
-lethality = 0.002
-weapon_range_km = 3
-speed_kmh = 1
-posture = "advance"
-objective_at = {{ x_km = 100, y_km = 0 }}
-[[force]]
-id = "post"
-faction = "b"
-position = {{ x_km = 5, y_km = 0 }}
-strength = 8
-lethality = 0
-[[event]]
-day = 0
-hour = 2
-kind = "stance"
-between = ["a", "b"]
-stance = "hostile"
-"#,
-        header(1.0, 1.0)
-    );
-    let mut sim = Sim::new(theatre(&text));
+    let s = scenario(1.0, 1.0)
+        .model("friction", "base_hazard_per_hour", 0)
+        .model("friction", "first_contact_surge", 0)
+        .factions(["a", "b"])
+        .relation(["a", "b"], "rival", |r| r)
+        .force("col", "a", (0.0, 0.0), |f| {
+            f.strength(1000)
+                .lethality(0.002)
+                .weapon_range_km(3)
+                .speed_kmh(1)
+                .posture("advance")
+                .objective_at((100.0, 0.0))
+        })
+        .force("post", "b", (5.0, 0.0), |f| f.strength(8).lethality(0))
+        .event(0, "stance", |e| {
+            e.hour(2).between(["a", "b"]).stance("hostile")
+        });
+    let mut sim = Sim::new(theatre(&s));
     let mut deaths = Vec::new();
     for run in 0..20 {
         sim.reset(1, run, true);
@@ -581,43 +534,24 @@ stance = "hostile"
 
 #[test]
 fn incursions_into_an_exclusion_zone_have_their_own_hazard() {
-    let text = format!(
-        r#"{}
-[[faction]]
-id = "us"
-[[faction]]
-id = "saa"
-[[relation]]
-between = ["us", "saa"]
-stance = "rival"
-
-[[zone]]
-id = "tanf"
-owner = "us"
-rule = "exclusion"
-center = {{ x_km = 0, y_km = 0 }}
-radius_km = 55
-incursion_hazard_per_hour = 0.01
-
-[[force]]
-id = "militia"
-faction = "saa"
-position = {{ x_km = 10, y_km = 0 }}
-strength = 300
-respects_zones = false
-
-[[force]]
-id = "careful"
-faction = "saa"
-position = {{ x_km = -100, y_km = 0 }}
-strength = 300
-speed_kmh = 5
-posture = "advance"
-objective_at = {{ x_km = 100, y_km = 0 }}
-"#,
-        header(5.0, 1.0)
-    );
-    let th = theatre(&text);
+    let s = scenario(5.0, 1.0)
+        .factions(["us", "saa"])
+        .relation(["us", "saa"], "rival", |r| r)
+        .zone("tanf", "us", "exclusion", |z| {
+            z.center((0.0, 0.0))
+                .radius_km(55)
+                .incursion_hazard_per_hour(0.01)
+        })
+        .force("militia", "saa", (10.0, 0.0), |f| {
+            f.strength(300).respects_zones(false)
+        })
+        .force("careful", "saa", (-100.0, 0.0), |f| {
+            f.strength(300)
+                .speed_kmh(5)
+                .posture("advance")
+                .objective_at((100.0, 0.0))
+        });
+    let th = theatre(&s);
     let n = 1000;
     let outs = outcomes(&th, 8, n);
     // One Bernoulli(1 − e^{−hΔt}) trial per tick inside the zone.
@@ -632,101 +566,54 @@ objective_at = {{ x_km = 100, y_km = 0 }}
     );
 }
 
-fn busy_scenario() -> String {
-    format!(
-        r#"{}
-[[faction]]
-id = "saa"
-aggression = 0.7
-[[faction]]
-id = "sdf"
-[[faction]]
-id = "isis"
-
-[[relation]]
-between = ["saa", "sdf"]
-stance = "rival"
-deconfliction = 0.2
-hostile_after_clashes = 4
-[[relation.truce]]
-from_day = 3
-to_day = 6
-hazard_factor = 0.3
-[[relation]]
-between = ["saa", "isis"]
-stance = "hostile"
-[[relation]]
-between = ["sdf", "isis"]
-stance = "hostile"
-
-[[site]]
-id = "town"
-kind = "town"
-position = {{ x_km = 0, y_km = 0 }}
-owner = "isis"
-garrison = 400
-output_per_day = 10
-
-[[contact_line]]
-id = "line"
-between = ["saa", "sdf"]
-points = [{{ x_km = -30, y_km = -20 }}, {{ x_km = 30, y_km = -20 }}]
-buffer_km = 6
-segment_km = 5
-
-[[force]]
-id = "s1"
-faction = "saa"
-position = {{ x_km = -10, y_km = -25 }}
-strength = 2000
-speed_kmh = 0.4
-posture = "advance"
-objective = "town"
-[[force]]
-id = "s2"
-faction = "saa"
-position = {{ x_km = 10, y_km = -24 }}
-strength = 1500
-[[force]]
-id = "d1"
-faction = "sdf"
-position = {{ x_km = 0, y_km = -16 }}
-strength = 2500
-speed_kmh = 0.3
-posture = "advance"
-objective = "town"
-[[force]]
-id = "d2"
-faction = "sdf"
-position = {{ x_km = 20, y_km = -17 }}
-strength = 800
-posture = "patrol"
-speed_kmh = 1
-route = [{{ x_km = 20, y_km = -17 }}, {{ x_km = -20, y_km = -17 }}]
-[[force]]
-id = "i1"
-faction = "isis"
-position = {{ x_km = 0, y_km = -5 }}
-strength = 1200
-
-[[event]]
-day = 2
-kind = "reinforce"
-force = "s2"
-strength = 500
-[[event]]
-day = 4
-kind = "deconfliction"
-between = ["saa", "sdf"]
-deconfliction = 0.6
-[[event]]
-day = 8
-kind = "stance"
-between = ["saa", "sdf"]
-stance = "neutral"
-"#,
-        header(10.0, 1.0)
-    )
+/// Three factions: saa and sdf rivals under a truce and a deconfliction
+/// channel, both hostile to isis, whose town they advance on; a contact
+/// line, a patrol, a reinforcement and two events on the rivals.
+fn busy_scenario() -> Fixture {
+    scenario(10.0, 1.0)
+        .faction("saa", |f| f.aggression(0.7))
+        .factions(["sdf", "isis"])
+        .relation(["saa", "sdf"], "rival", |r| {
+            r.deconfliction(0.2)
+                .hostile_after_clashes(4)
+                .truce(|t| t.from_day(3).to_day(6).hazard_factor(0.3))
+        })
+        .relation(["saa", "isis"], "hostile", |r| r)
+        .relation(["sdf", "isis"], "hostile", |r| r)
+        .site("town", "town", (0.0, 0.0), |s| {
+            s.owner("isis").garrison(400).output_per_day(10)
+        })
+        .line(
+            "line",
+            ["saa", "sdf"],
+            [(-30.0, -20.0), (30.0, -20.0)],
+            |l| l.buffer_km(6).segment_km(5),
+        )
+        .force("s1", "saa", (-10.0, -25.0), |f| {
+            f.strength(2000)
+                .speed_kmh(0.4)
+                .posture("advance")
+                .objective("town")
+        })
+        .force("s2", "saa", (10.0, -24.0), |f| f.strength(1500))
+        .force("d1", "sdf", (0.0, -16.0), |f| {
+            f.strength(2500)
+                .speed_kmh(0.3)
+                .posture("advance")
+                .objective("town")
+        })
+        .force("d2", "sdf", (20.0, -17.0), |f| {
+            f.strength(800)
+                .posture("patrol")
+                .speed_kmh(1)
+                .route([(20.0, -17.0), (-20.0, -17.0)])
+        })
+        .force("i1", "isis", (0.0, -5.0), |f| f.strength(1200))
+        .event(2, "reinforce", |e| e.force("s2").strength(500))
+        .event(4, "deconfliction", |e| {
+            e.between(["saa", "sdf"]).deconfliction(0.6)
+        })
+        .event(8, "stance", |e| e.between(["saa", "sdf"]).stance("neutral"))
 }
 
 #[test]
@@ -769,53 +656,27 @@ fn same_seed_same_outcome_and_event_order() {
 
 /// Two rival columns of factions a and b advance on a town held by a
 /// garrison of c, hostile to both, that breaks `col_a` (4 km south);
-/// `col_b` starts `b_y` km north. `extra` goes into the file (model
-/// parameters, events).
-fn columns_on_a_town(extra: &str, b_y: f64) -> String {
-    format!(
-        r#"{}
-{extra}
-[[faction]]
-id = "a"
-[[faction]]
-id = "b"
-[[faction]]
-id = "c"
-[[relation]]
-between = ["a", "b"]
-stance = "rival"
-[[relation]]
-between = ["a", "c"]
-stance = "hostile"
-[[relation]]
-between = ["b", "c"]
-stance = "hostile"
-[[site]]
-id = "town"
-kind = "town"
-position = {{ x_km = 0, y_km = 0 }}
-owner = "c"
-garrison = 3000
-[[force]]
-id = "col_a"
-faction = "a"
-position = {{ x_km = 0, y_km = -4 }}
-strength = 500
-break_point = 0.9
-speed_kmh = 1
-posture = "advance"
-objective = "town"
-[[force]]
-id = "col_b"
-faction = "b"
-position = {{ x_km = 0, y_km = {b_y} }}
-strength = 500
-speed_kmh = 0.1
-posture = "advance"
-objective = "town"
-"#,
-        header(3.0, 1.0)
-    )
+/// `col_b` starts `b_y` km north. `rivals` adds to the relation of a and b.
+fn columns_on_a_town(b_y: f64, rivals: impl FnOnce(Relation) -> Relation) -> Fixture {
+    scenario(3.0, 1.0)
+        .factions(["a", "b", "c"])
+        .relation(["a", "b"], "rival", rivals)
+        .relation(["a", "c"], "hostile", |r| r)
+        .relation(["b", "c"], "hostile", |r| r)
+        .site("town", "town", (0.0, 0.0), |s| s.owner("c").garrison(3000))
+        .force("col_a", "a", (0.0, -4.0), |f| {
+            f.strength(500)
+                .break_point(0.9)
+                .speed_kmh(1)
+                .posture("advance")
+                .objective("town")
+        })
+        .force("col_b", "b", (0.0, b_y), |f| {
+            f.strength(500)
+                .speed_kmh(0.1)
+                .posture("advance")
+                .objective("town")
+        })
 }
 
 /// The index keeps the force table up to date from what the phases report
@@ -826,11 +687,11 @@ fn the_force_table_equals_the_components_after_every_tick() {
     use frontline_sim::scenario::{Objective, Posture};
     // The busy scenario, and a column that breaks under the fire of a
     // garrison it advances on and withdraws, reinforced on the way.
-    let reinforce = "[[event]]\nday = 1\nkind = \"reinforce\"\nforce = \"col_a\"\nstrength = 100\n";
-    let assault = columns_on_a_town(reinforce, 60.0);
+    let assault =
+        columns_on_a_town(60.0, |r| r).event(1, "reinforce", |e| e.force("col_a").strength(100));
     let (mut broken, mut reinforced) = (0, 0);
-    for (text, run) in [(busy_scenario(), 0..12), (assault, 0..3)] {
-        let mut sim = Sim::new(theatre(&text));
+    for (scenario, run) in [(busy_scenario(), 0..12), (assault, 0..3)] {
+        let mut sim = Sim::new(theatre(&scenario));
         for run in run {
             sim.reset(3, run, true);
             while !sim.finished() {
@@ -900,19 +761,24 @@ fn site_contests_follow_breaks_and_stances() {
     // The garrison breaks the first column. In the second scenario a
     // stance event makes the rivals hostile first, in the third their
     // first clash does.
-    let hostile = "[[event]]\nday = 0\nhour = 3\nkind = \"stance\"\nbetween = [\"a\", \"b\"]\nstance = \"hostile\"\n";
-    let clash = "[model.friction]\nbase_hazard_per_hour = 5\nclash_probability = 1\n";
-    let cases = [("", 60.0), (hostile, 60.0), (clash, 5.0)];
-    for (extra, b_y) in cases {
-        let mut text = columns_on_a_town(extra, b_y);
-        if extra == clash {
-            text = text.replace(
-                "stance = \"rival\"",
-                "stance = \"rival\"\nhostile_after_clashes = 1",
-            );
-        }
-        let event = extra;
-        let mut sim = Sim::new(theatre(&text));
+    const CLASH: &str = "their first clash";
+    let cases: [(&str, f64, Edit<Fixture>); 3] = [
+        ("no event", 60.0, |s| s),
+        ("a stance event", 60.0, |s| {
+            s.event(0, "stance", |e| {
+                e.hour(3).between(["a", "b"]).stance("hostile")
+            })
+        }),
+        (CLASH, 5.0, |s| {
+            s.model("friction", "base_hazard_per_hour", 5)
+                .model("friction", "clash_probability", 1)
+        }),
+    ];
+    for (event, b_y, extra) in cases {
+        let clash = event == CLASH;
+        let rivals = |r: Relation| if clash { r.hostile_after_clashes(1) } else { r };
+        let s = extra(columns_on_a_town(b_y, rivals));
+        let mut sim = Sim::new(theatre(&s));
         let (mut with, mut without) = (0, 0);
         for run in 0..3 {
             sim.reset(9, run, false);
@@ -969,7 +835,7 @@ fn site_contests_follow_breaks_and_stances() {
             without > 0,
             "{with} ticks contested, {without} not: {event}"
         );
-        if extra == clash {
+        if clash {
             let w = sim.world();
             assert!(
                 w.resource::<RelationMatrix>()
@@ -1010,7 +876,7 @@ fn pair_results(th: &Theatre, o: &Outcome) -> Vec<(String, String, String)> {
 
 #[test]
 fn the_order_of_the_factions_in_the_file_changes_no_result() {
-    let raw: RawScenario = toml::from_str(&busy_scenario()).unwrap();
+    let raw: RawScenario = toml::from_str(&busy_scenario().to_toml()).unwrap();
     let mut reversed = raw.clone();
     reversed.factions.reverse();
     let a = Arc::new(Theatre::new(Scenario::try_from(raw).unwrap()));
@@ -1075,14 +941,10 @@ fn the_event_log_agrees_with_the_counts() {
 
 #[test]
 fn a_total_truce_silences_the_first_contact_surge_too() {
-    let model = "[model.friction]\nfirst_contact_surge = 3\nbranching_ratio = 0.5\n";
-    let th = theatre(&contact(
-        "neutral",
-        0.0,
-        5.0,
-        model,
-        "[[relation.truce]]\nhazard_factor = 0\n",
-    ));
+    let s = contact("neutral", 0.0, 5.0, |r| r.truce(|t| t.hazard_factor(0)))
+        .model("friction", "first_contact_surge", 3)
+        .model("friction", "branching_ratio", 0.5);
+    let th = theatre(&s);
     for o in outcomes(&th, 2, 200) {
         assert_eq!(o.pairs[0].incidents, 0);
     }
@@ -1090,29 +952,17 @@ fn a_total_truce_silences_the_first_contact_surge_too() {
 
 #[test]
 fn a_strike_can_break_a_force_at_once() {
-    let text = format!(
-        r#"{}
-[[faction]]
-id = "a"
-[[force]]
-id = "col"
-faction = "a"
-position = {{ x_km = 0, y_km = 0 }}
-strength = 1000
-break_point = 0.3
-speed_kmh = 1
-posture = "advance"
-objective_at = {{ x_km = 40, y_km = 0 }}
-[[event]]
-day = 0
-hour = 5
-kind = "strike"
-force = "col"
-losses = 0.8
-"#,
-        header(2.0, 1.0)
-    );
-    let mut sim = Sim::new(theatre(&text));
+    let s = scenario(2.0, 1.0)
+        .factions(["a"])
+        .force("col", "a", (0.0, 0.0), |f| {
+            f.strength(1000)
+                .break_point(0.3)
+                .speed_kmh(1)
+                .posture("advance")
+                .objective_at((40.0, 0.0))
+        })
+        .event(0, "strike", |e| e.hour(5).force("col").losses(0.8));
+    let mut sim = Sim::new(theatre(&s));
     let o = sim.run(1, 0, true);
     let log = o.log.unwrap();
     assert!(
@@ -1128,36 +978,10 @@ losses = 0.8
 
 #[test]
 fn pairs_made_non_allied_by_an_event_are_tracked() {
-    let text = format!(
-        r#"{}
-[model.friction]
-base_hazard_per_hour = 1
-[[faction]]
-id = "a"
-[[faction]]
-id = "b"
-[[relation]]
-between = ["a", "b"]
-stance = "allied"
-[[force]]
-id = "fa"
-faction = "a"
-position = {{ x_km = 0, y_km = 0 }}
-strength = 1000
-[[force]]
-id = "fb"
-faction = "b"
-position = {{ x_km = 1, y_km = 0 }}
-strength = 1000
-[[event]]
-day = 1
-kind = "stance"
-between = ["a", "b"]
-stance = "rival"
-"#,
-        header(3.0, 1.0)
-    );
-    let th = theatre(&text);
+    let s = contact("allied", 1.0, 3.0, |r| r)
+        .model("friction", "base_hazard_per_hour", 1)
+        .event(1, "stance", |e| e.between(["a", "b"]).stance("rival"));
+    let th = theatre(&s);
     assert_eq!(th.pairs.len(), 1);
     for o in outcomes(&th, 1, 20) {
         let p = &o.pairs[0];
@@ -1174,20 +998,18 @@ stance = "rival"
 /// a constant hazard gives λ·H incidents on average, not λ·⌈H/Δt⌉Δt.
 #[test]
 fn the_last_tick_ends_at_the_horizon() {
-    let model = format!("{NO_HAWKES}base_hazard_per_hour = 0.5\n");
     // 24 h in ticks of 5 h: 5, 5, 5, 5 and 4 h; a site of faction a, away
     // from the forces.
-    let text = contact("neutral", 0.0, 1.0, &model, "")
-        .replace("tick_hours = 1\n", "tick_hours = 5\n")
-        + r#"
-[[site]]
-id = "well"
-kind = "oil_field"
-owner = "a"
-position = { x_km = 50, y_km = 0 }
-output_per_day = 24
-"#;
-    let th = theatre(&text);
+    let s = two_forces(
+        scenario(1.0, 5.0).factions(["a", "b"]),
+        "neutral",
+        0.0,
+        |r| r,
+    )
+    .site("well", "oil_field", (50.0, 0.0), |s| {
+        s.owner("a").output_per_day(24)
+    });
+    let th = theatre(&no_hawkes(s).model("friction", "base_hazard_per_hour", 0.5));
     assert_eq!(th.scenario.ticks, 5);
     let n = 4000;
     let outs = outcomes(&th, 3, n);
@@ -1210,64 +1032,39 @@ output_per_day = 24
 
 /// Three factions along three contact lines of two pairs, 150 forces, some
 /// patrolling along the lines.
-fn crowded_lines() -> String {
-    let mut t = format!(
-        r#"{}
-[[faction]]
-id = "a"
-[[faction]]
-id = "b"
-[[faction]]
-id = "c"
-[[relation]]
-between = ["a", "b"]
-stance = "rival"
-hostile_after_clashes = 40
-[[relation]]
-between = ["b", "c"]
-stance = "neutral"
-[[relation]]
-between = ["a", "c"]
-stance = "cooperative"
-[[contact_line]]
-id = "ab-south"
-between = ["a", "b"]
-points = [{{ x_km = -30, y_km = 0 }}, {{ x_km = 30, y_km = 0 }}]
-buffer_km = 3
-segment_km = 4
-[[contact_line]]
-id = "ab-north"
-between = ["b", "a"]
-points = [{{ x_km = -30, y_km = 12 }}, {{ x_km = 30, y_km = 12 }}]
-buffer_km = 3
-segment_km = 5
-[[contact_line]]
-id = "bc"
-between = ["b", "c"]
-points = [{{ x_km = 0, y_km = -30 }}, {{ x_km = 0, y_km = 30 }}]
-buffer_km = 2.5
-segment_km = 3
-"#,
-        header(3.0, 1.0)
-    );
+fn crowded_lines() -> Fixture {
+    let mut s = scenario(3.0, 1.0)
+        .factions(["a", "b", "c"])
+        .relation(["a", "b"], "rival", |r| r.hostile_after_clashes(40))
+        .relation(["b", "c"], "neutral", |r| r)
+        .relation(["a", "c"], "cooperative", |r| r)
+        .line("ab-south", ["a", "b"], [(-30.0, 0.0), (30.0, 0.0)], |l| {
+            l.buffer_km(3).segment_km(4)
+        })
+        .line("ab-north", ["b", "a"], [(-30.0, 12.0), (30.0, 12.0)], |l| {
+            l.buffer_km(3).segment_km(5)
+        })
+        .line("bc", ["b", "c"], [(0.0, -30.0), (0.0, 30.0)], |l| {
+            l.buffer_km(2.5).segment_km(3)
+        });
     // A force; a patrol goes 4 km east and back.
-    let force = |id: String,
+    let force = |s: Fixture,
+                 id: String,
                  faction: &str,
                  (x, y): (f64, f64),
                  strength: u32,
                  sensor: f64,
                  patrols: bool| {
-        let patrol = if patrols {
-            format!(
-                "posture = \"patrol\"\nspeed_kmh = 0.7\nroute = [{{ x_km = {x}, y_km = {y} }}, {{ x_km = {}, y_km = {y} }}]\n",
-                x + 4.0
-            )
-        } else {
-            String::new()
-        };
-        format!(
-            "[[force]]\nid = \"{id}\"\nfaction = \"{faction}\"\nposition = {{ x_km = {x}, y_km = {y} }}\nstrength = {strength}\nsensor_range_km = {sensor}\n{patrol}\n"
-        )
+        s.force(&id, faction, (x, y), |f| {
+            let f = f.strength(strength).sensor_range_km(sensor);
+            if patrols {
+                f.posture("patrol")
+                    .speed_kmh(0.7)
+                    .route([(x, y), (x + 4.0, y)])
+            } else {
+                f
+            }
+        })
     };
     for k in 0..50u32 {
         let x = -25.0 + k as f64;
@@ -1276,11 +1073,19 @@ segment_km = 3
         } else {
             (13.3, 10.6)
         };
-        t += &force(format!("a{k}"), "a", (x, ya), 300 + 7 * k, 2.0, k % 3 == 0);
-        t += &force(format!("b{k}"), "b", (x, yb), 400, 3.0, k % 4 == 1);
-        t += &force(format!("c{k}"), "c", (1.1, x), 250, 2.0, false);
+        s = force(
+            s,
+            format!("a{k}"),
+            "a",
+            (x, ya),
+            300 + 7 * k,
+            2.0,
+            k % 3 == 0,
+        );
+        s = force(s, format!("b{k}"), "b", (x, yb), 400, 3.0, k % 4 == 1);
+        s = force(s, format!("c{k}"), "c", (1.1, x), 250, 2.0, false);
     }
-    t
+    s
 }
 
 #[test]

@@ -37,3 +37,16 @@ pub fn stderr(o: &Output) -> String {
     let dir = fixture("").display().to_string();
     String::from_utf8_lossy(&o.stderr).replace(&dir, "fixtures/")
 }
+
+/// Asserts that the command succeeded, showing its stderr if not.
+#[track_caller]
+pub fn assert_ok(o: &Output) {
+    assert!(o.status.success(), "{}", stderr(o));
+}
+
+/// Asserts that the command's stderr contains `text`, showing it if not.
+#[track_caller]
+pub fn assert_stderr_has(o: &Output, text: &str) {
+    let err = stderr(o);
+    assert!(err.contains(text), "`{text}` not in:\n{err}");
+}
