@@ -136,135 +136,87 @@ pub fn clustered_theatre(n: usize, kind: Cluster) -> Arc<Theatre> {
 
 /// The TOML text of [`clustered_theatre`].
 pub fn clustered_toml(n: usize, kind: Cluster) -> String {
-    let mut t = String::new();
     let name = match kind {
         Cluster::Point => "one point",
         Cluster::Mixed => "a 3 km disc",
     };
-    let _ = write!(
-        t,
-        r#"[scenario]
-name = "generated cluster at {name}, {n} forces"
-start_date = "2020-01-01"
-horizon_days = 30
-tick_hours = 1
-origin = {{ lat = 0, lon = 0 }}
-theatre_radius_km = 5000
-
-[[faction]]
-id = "blue"
-[[faction]]
-id = "green"
-[[faction]]
-id = "red"
-[[faction]]
-id = "enemy"
-
-[[relation]]
-between = ["blue", "green"]
-stance = "allied"
-[[relation]]
-between = ["blue", "red"]
-stance = "rival"
-deconfliction = 0.3
-[[relation]]
-between = ["green", "red"]
-stance = "rival"
-[[relation]]
-between = ["blue", "enemy"]
-stance = "hostile"
-[[relation]]
-between = ["green", "enemy"]
-stance = "hostile"
-[[relation]]
-between = ["red", "enemy"]
-stance = "hostile"
-
-[[site]]
-id = "town"
-kind = "town"
-position = {{ x_km = 0, y_km = 0 }}
-capture_radius_km = 2
-owner = "blue"
-value = 1
-output_per_day = 10
-
-"#
-    );
+    let mut t = Scenario::new()
+        .name(&format!("generated cluster at {name}, {n} forces"))
+        .start_date("2020-01-01")
+        .days(30)
+        .origin(0.0, 0.0)
+        .theatre_radius_km(5000)
+        .factions(["blue", "green", "red", "enemy"])
+        .relation(["blue", "green"], "allied", |r| r)
+        .relation(["blue", "red"], "rival", |r| r.deconfliction(0.3))
+        .relation(["green", "red"], "rival", |r| r)
+        .relation(["blue", "enemy"], "hostile", |r| r)
+        .relation(["green", "enemy"], "hostile", |r| r)
+        .relation(["red", "enemy"], "hostile", |r| r)
+        .site("town", "town", (0.0, 0.0), |s| {
+            s.capture_radius_km(2)
+                .owner("blue")
+                .value(1)
+                .output_per_day(10)
+        });
     // A patrol of 1 km from `(x, y)` at 0.5 km/h.
-    let patrol = |t: &mut String, x: f64, y: f64| {
-        let _ = write!(
-            t,
-            "speed_kmh = 0.5\nposture = \"patrol\"\nroute = [{{ x_km = {x}, y_km = {y} }}, {{ x_km = {}, y_km = {y} }}]\n",
-            x + 1.0
-        );
+    let patrol = |f: Force, x: f64, y: f64| {
+        f.speed_kmh(0.5)
+            .posture("patrol")
+            .route([(x, y), (x + 1.0, y)])
     };
     if kind == Cluster::Point {
         for k in 0..n {
-            let _ = writeln!(
-                t,
-                "[[force]]\nid = \"b{k}\"\nfaction = \"blue\"\nposition = {{ x_km = 0, y_km = 0 }}\nstrength = 500\nsensor_range_km = 3\nweapon_range_km = 1"
-            );
-            if k % 10 == 9 {
-                patrol(&mut t, 0.0, 0.0);
-            }
-            t.push('\n');
+            t = t.force(&format!("b{k}"), "blue", (0.0, 0.0), |f| {
+                let f = f.strength(500).sensor_range_km(3).weapon_range_km(1);
+                if k % 10 == 9 { patrol(f, 0.0, 0.0) } else { f }
+            });
         }
-        return t;
+        return t.to_toml();
     }
-    let _ = write!(
-        t,
-        r#"[[site]]
-id = "well"
-kind = "oil_field"
-position = {{ x_km = 1.5, y_km = -1 }}
-capture_radius_km = 1
-value = 2
-output_per_day = 20
-
-[[contact_line]]
-id = "line"
-between = ["blue", "red"]
-buffer_km = 1
-segment_km = 0.5
-points = [{{ x_km = -3, y_km = 0.5 }}, {{ x_km = 3, y_km = 0.5 }}]
-
-"#
-    );
+    t = t
+        .site("well", "oil_field", (1.5, -1.0), |s| {
+            s.capture_radius_km(1).value(2).output_per_day(20)
+        })
+        .line("line", ["blue", "red"], [(-3.0, 0.5), (3.0, 0.5)], |l| {
+            l.buffer_km(1).segment_km(0.5)
+        });
     // Sunflower spiral: k-th of m points evenly over a disc of radius r.
     let disc = |k: usize, m: usize, r: f64| {
         let rho = r * ((k as f64 + 0.5) / m as f64).sqrt();
         let theta = k as f64 * 2.399_963_229_728_653;
         (rho * theta.cos(), rho * theta.sin())
     };
+    let arms =
+        |f: Force, strength: f64| f.strength(strength).sensor_range_km(1).weapon_range_km(0.5);
     let few = CLUSTER_FEW.min(n / 4);
     let mass = n - 2 * few;
     for k in 0..mass {
         let (x, y) = disc(k, mass, 3.0);
         let faction = if k % 4 == 3 { "green" } else { "blue" };
-        let _ = writeln!(
-            t,
-            "[[force]]\nid = \"m{k}\"\nfaction = \"{faction}\"\nposition = {{ x_km = {x}, y_km = {y} }}\nstrength = 500\nsensor_range_km = 1\nweapon_range_km = 0.5"
-        );
-        if k % 10 == 9 && faction == "blue" {
-            patrol(&mut t, x, y);
-        }
-        t.push('\n');
+        t = t.force(&format!("m{k}"), faction, (x, y), |f| {
+            let f = arms(f, 500.0);
+            if k % 10 == 9 && faction == "blue" {
+                patrol(f, x, y)
+            } else {
+                f
+            }
+        });
     }
     for k in 0..few {
         let (x, y) = disc(k, few, 2.5);
-        let _ = writeln!(
-            t,
-            "[[force]]\nid = \"r{k}\"\nfaction = \"red\"\nposition = {{ x_km = {x}, y_km = {y} }}\nstrength = 800\nsensor_range_km = 1\nweapon_range_km = 0.5\nspeed_kmh = 0.2\nposture = \"advance\"\nobjective = \"well\"\n"
-        );
+        t = t.force(&format!("r{k}"), "red", (x, y), |f| {
+            arms(f, 800.0)
+                .speed_kmh(0.2)
+                .posture("advance")
+                .objective("well")
+        });
         let (x, y) = disc(k, few, 1.5);
-        let _ = writeln!(
-            t,
-            "[[force]]\nid = \"e{k}\"\nfaction = \"enemy\"\nposition = {{ x_km = {}, y_km = {} }}\nstrength = 5000\nsensor_range_km = 1\nweapon_range_km = 0.5\nlethality = 0.001\n",
-            -x, -y
-        );
+        t = t.force(&format!("e{k}"), "enemy", (-x, -y), |f| {
+            arms(f, 5000.0).lethality(0.001)
+        });
     }
-    t
+    t.to_toml()
 }
 
 #[cfg(test)]
