@@ -19,11 +19,11 @@ long runs, which this script reported before, does not: on 2 December 2026
 a binary against itself gave a ratio of minima of 0.979 (docs/performance.md,
 "Paired time ratios"). For any two commands, see pair.py.
 """
-import math
-import statistics
 import subprocess
 import sys
 import time
+
+from paired import alternate, summary
 
 
 def run(binary: str, runs: str) -> float:
@@ -36,46 +36,18 @@ def run(binary: str, runs: str) -> float:
     return time.perf_counter() - start
 
 
-def median_interval(sorted_xs: list, level: float = 0.95) -> tuple:
-    """The order statistics that bracket the median with at least `level`
-    confidence: (x_(k), x_(n-k+1)) for the largest k with
-    P(Binomial(n, 1/2) < k) <= (1 - level) / 2."""
-    n = len(sorted_xs)
-    tail, k, below = (1.0 - level) / 2.0, 0, 0.0
-    while k < n // 2:
-        below_next = below + math.comb(n, k) / 2.0**n
-        if below_next > tail:
-            break
-        below, k = below_next, k + 1
-    k = max(k, 1)
-    return sorted_xs[k - 1], sorted_xs[n - k]
-
-
 def main() -> None:
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     old, new = sys.argv[1], sys.argv[2]
     runs = sys.argv[3] if len(sys.argv) > 3 else "100"
     pairs = int(sys.argv[4]) if len(sys.argv) > 4 else 200
-    ratios, total_old, total_new = [], 0.0, 0.0
-    for p in range(pairs):
-        if p % 2 == 0:
-            a = run(old, runs)
-            b = run(new, runs)
-        else:
-            b = run(new, runs)
-            a = run(old, runs)
-        ratios.append(b / a)
-        total_old += a
-        total_new += b
-    ratios.sort()
+    ratios, olds, news = alternate(pairs, lambda: run(old, runs), lambda: run(new, runs))
     n = len(ratios)
-    low, high = median_interval(ratios)
+    total_old, total_new = sum(olds), sum(news)
     print(
-        f"{n} pairs of {runs} runs: new/old median {statistics.median(ratios):.4f} "
-        f"(95 % interval {low:.4f}-{high:.4f}; quartiles {ratios[n // 4]:.4f}-"
-        f"{ratios[(3 * n) // 4]:.4f}); total {total_new / total_old:.4f}; "
-        f"old {total_old / n:.3f} s a run of {runs}"
+        f"{n} pairs of {runs} runs: new/old {summary(ratios)}; "
+        f"total {total_new / total_old:.4f}; old {total_old / n:.3f} s a run of {runs}"
     )
 
 

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 
-from ab import median_interval
+from paired import alternate, summary
 
 
 def timed(command: list) -> float:
@@ -40,24 +40,10 @@ def main() -> None:
     a, b = args[first + 1 : second], args[second + 1 :]
     if first > 1 or not a or not b or pairs < 1:
         sys.exit(__doc__)
-    ratios, times_a, times_b = [], [], []
-    for p in range(pairs):
-        if p % 2 == 0:
-            ta = timed(a)
-            tb = timed(b)
-        else:
-            tb = timed(b)
-            ta = timed(a)
-        ratios.append(tb / ta)
-        times_a.append(ta)
-        times_b.append(tb)
-    ratios.sort()
-    n = len(ratios)
-    low, high = median_interval(ratios)
+    ratios, times_a, times_b = alternate(pairs, lambda: timed(a), lambda: timed(b))
     print(
-        f"{n} pairs: B/A median {statistics.median(ratios):.4f} "
-        f"(95 % interval {low:.4f}-{high:.4f}; quartiles {ratios[n // 4]:.4f}-"
-        f"{ratios[(3 * n) // 4]:.4f}); median A {statistics.median(times_a):.3f} s, "
+        f"{len(ratios)} pairs: B/A {summary(ratios)}; "
+        f"median A {statistics.median(times_a):.3f} s, "
         f"B {statistics.median(times_b):.3f} s"
     )
 

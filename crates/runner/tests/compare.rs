@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use common::{assert_ok, assert_stderr_has, frontline, stderr, stdout};
+use common::{Scratch, assert_fails, assert_ok, frontline, stdout};
 use frontline_runner::estimate::Z95;
 use frontline_runner::load::load;
 use frontline_runner::overrides::Override;
@@ -28,18 +28,9 @@ fn trace_is_reproducible_and_matches_the_run_it_replays() {
         .collect();
     assert!(!events.is_empty());
     // The same run's row in `run --rows`.
-    let dir = tempfile::tempdir().unwrap();
-    let rows = dir.path().join("rows.csv");
-    let out = frontline(&[
-        "run",
-        "--seed",
-        "4",
-        "--runs",
-        "20",
-        "-q",
-        "--rows",
-        rows.to_str().unwrap(),
-    ]);
+    let dir = Scratch::new();
+    let rows = dir.path("rows.csv");
+    let out = frontline(&["run", "--seed", "4", "--runs", "20", "-q", "--rows", &rows]);
     assert!(out.status.success());
     let text = std::fs::read_to_string(&rows).unwrap();
     let mut lines = text.lines();
@@ -105,8 +96,8 @@ fn trace_filters() {
 
 #[test]
 fn diff_of_results_and_traces() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = |n: &str| dir.path().join(n).display().to_string();
+    let dir = Scratch::new();
+    let p = |n: &str| dir.path(n);
     let run = |out: &str, extra: &[&str]| {
         let mut args = vec![
             "run",
@@ -175,8 +166,7 @@ fn diff_of_results_and_traces() {
         (p("a.json"), p("missing.json"), "cannot read"),
     ] {
         let o = frontline(&["diff", &x, &y]);
-        assert_eq!(o.status.code(), Some(2), "{msg}");
-        assert_stderr_has(&o, msg);
+        assert_fails(&o, 2, msg);
     }
 }
 
@@ -201,8 +191,7 @@ fn compare_and_sweep_on_the_command_line() {
     );
     assert!(c.mcnemar_p.unwrap() < 0.001);
     let bad = frontline(&["compare", "--set-b", "force.nobody.strength=1"]);
-    assert_eq!(bad.status.code(), Some(1));
-    assert!(stderr(&bad).contains("no force has id `nobody`"));
+    assert_fails(&bad, 1, "no force has id `nobody`");
 
     let sweep = frontline(&[
         "sweep",
@@ -236,23 +225,16 @@ fn compare_and_sweep_on_the_command_line() {
     ]);
     assert_ok(&lhs);
     assert!(stdout(&lhs).starts_with("5 points × 50 runs"));
-    let bad = frontline(&[
-        "sweep",
-        "--set",
-        "force.nobody.strength=1,2",
-        "--runs",
-        "10",
-    ]);
-    assert_eq!(bad.status.code(), Some(1));
-    assert_stderr_has(&bad, "point 1 of the sweep");
-    let bad = frontline(&[
-        "sweep",
-        "--set",
-        "relation.saa:sdf.deconfliction=0..1",
-        "--runs",
-        "10",
-    ]);
-    assert_stderr_has(&bad, "a range needs --design lhs");
+    for (set, expected) in [
+        ("force.nobody.strength=1,2", "point 1 of the sweep"),
+        (
+            "relation.saa:sdf.deconfliction=0..1",
+            "a range needs --design lhs",
+        ),
+    ] {
+        let bad = frontline(&["sweep", "--set", set, "--runs", "10"]);
+        assert_fails(&bad, 1, expected);
+    }
 }
 
 /// Common random numbers against independent seeds on the reference

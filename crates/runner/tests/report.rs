@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{assert_ok, assert_stderr_has, frontline};
+use common::{Scratch, assert_fails, assert_ok, frontline};
 use frontline_runner::result::ResultDoc;
 
 fn close(a: f64, b: f64) -> bool {
@@ -12,16 +12,16 @@ fn close(a: f64, b: f64) -> bool {
 
 #[test]
 fn map_geojson_charts_and_html_carry_the_estimates() {
-    let dir = tempfile::tempdir().unwrap();
-    let rep = dir.path().join("rep");
-    let json = dir.path().join("r.json");
+    let dir = Scratch::new();
+    let rep = dir.dir().join("rep");
+    let json = dir.path("r.json");
     let out = frontline(&[
         "run",
         "--runs",
         "400",
         "-q",
         "--out",
-        json.to_str().unwrap(),
+        &json,
         "--report",
         rep.to_str().unwrap(),
     ]);
@@ -168,13 +168,8 @@ fn map_geojson_charts_and_html_carry_the_estimates() {
     assert_eq!(html.matches("<svg").count(), 3);
 
     // `report` renders the same files from the saved result.
-    let again = dir.path().join("again");
-    let out = frontline(&[
-        "report",
-        json.to_str().unwrap(),
-        "--out-dir",
-        again.to_str().unwrap(),
-    ]);
+    let again = dir.dir().join("again");
+    let out = frontline(&["report", &json, "--out-dir", again.to_str().unwrap()]);
     assert_ok(&out);
     for f in [
         "map.svg",
@@ -189,20 +184,19 @@ fn map_geojson_charts_and_html_carry_the_estimates() {
     // A result whose scenario is not at hand (or differs) is refused.
     let other = frontline(&[
         "report",
-        json.to_str().unwrap(),
+        &json,
         "--scenario",
         "scenarios/two-faction-line.toml",
         "--out-dir",
         again.to_str().unwrap(),
     ]);
-    assert_eq!(other.status.code(), Some(1));
-    assert_stderr_has(&other, "give the right file with --scenario");
+    assert_fails(&other, 1, "give the right file with --scenario");
 }
 
 #[test]
 fn compare_and_sweep_charts() {
-    let dir = tempfile::tempdir().unwrap();
-    let c = dir.path().join("c.svg");
+    let dir = Scratch::new();
+    let c = dir.path("c.svg");
     let out = frontline(&[
         "compare",
         "scenarios/two-faction-line.toml",
@@ -211,13 +205,13 @@ fn compare_and_sweep_charts() {
         "--runs",
         "200",
         "--chart",
-        c.to_str().unwrap(),
+        &c,
     ]);
     assert_ok(&out);
     let text = std::fs::read_to_string(&c).unwrap();
     roxmltree::Document::parse(&text).unwrap();
     assert!(text.contains("blue:red · A") && text.contains("blue:red · B"));
-    let s = dir.path().join("s.svg");
+    let s = dir.path("s.svg");
     let out = frontline(&[
         "sweep",
         "scenarios/two-faction-line.toml",
@@ -226,7 +220,7 @@ fn compare_and_sweep_charts() {
         "--runs",
         "100",
         "--chart",
-        s.to_str().unwrap(),
+        &s,
     ]);
     assert_ok(&out);
     let text = std::fs::read_to_string(&s).unwrap();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{assert_ok, fixture, frontline, stderr, stdout};
+use common::{Scratch, assert_fails, assert_ok, fixture, frontline, stderr, stdout};
 use frontline_runner::result::ResultDoc;
 
 fn json_of(args: &[&str]) -> String {
@@ -97,8 +97,7 @@ fn overrides_change_the_hash_and_are_validated() {
         ("relation.blue:red.stance=friendly", "does not fit"),
     ] {
         let out = frontline(&["run", "scenarios/two-faction-line.toml", "--set", set]);
-        assert_eq!(out.status.code(), Some(1), "{set}");
-        assert!(stderr(&out).contains(expect), "{set}: {}", stderr(&out));
+        assert_fails(&out, 1, expect);
     }
 }
 
@@ -121,8 +120,7 @@ fn bad_flags_get_usage_errors() {
         );
     }
     let out = frontline(&["run", "--until-precision", "0.7"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("must be in (0, 0.5)"));
+    assert_fails(&out, 2, "must be in (0, 0.5)");
     let out = frontline(&[
         "run",
         "--until-precision",
@@ -132,12 +130,10 @@ fn bad_flags_get_usage_errors() {
         "--max-runs",
         "10",
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("exceeds --max-runs"));
+    assert_fails(&out, 2, "exceeds --max-runs");
     // A bad --out is refused before any run.
     let out = frontline(&["run", "--out", "/nonexistent/dir/r.json"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("does not exist"));
+    assert_fails(&out, 1, "does not exist");
 }
 
 #[test]
@@ -194,18 +190,18 @@ fn table_layout() {
 
 #[test]
 fn files_rows_and_csv() {
-    let dir = tempfile::tempdir().unwrap();
-    let json = dir.path().join("r.json");
-    let rows = dir.path().join("rows.csv");
+    let dir = Scratch::new();
+    let json = dir.path("r.json");
+    let rows = dir.path("rows.csv");
     let out = frontline(&[
         "run",
         "scenarios/two-faction-line.toml",
         "--runs",
         "150",
         "--out",
-        json.to_str().unwrap(),
+        &json,
         "--rows",
-        rows.to_str().unwrap(),
+        &rows,
     ]);
     assert_ok(&out);
     assert!(

@@ -4,98 +4,91 @@
 
 mod common;
 
-use common::{assert_ok, assert_stderr_has, frontline, stderr, stdout};
+use std::process::Output;
+
+use common::{Scratch, assert_fails, assert_ok, assert_stderr_has, frontline, stdout};
+
+/// `run SCENARIO --runs RUNS --shard SHARD --out DIR/OUT` with `extra`.
+fn shard(
+    dir: &Scratch,
+    scenario: &str,
+    runs: &str,
+    shard: &str,
+    out: &str,
+    extra: &[&str],
+) -> Output {
+    let out = dir.path(out);
+    let mut args = vec![
+        "run", scenario, "--runs", runs, "--shard", shard, "--out", &out,
+    ];
+    args.extend_from_slice(extra);
+    frontline(&args)
+}
+
+/// `merge` of the files `parts` of `dir`.
+fn merge(dir: &Scratch, parts: &[&str]) -> Output {
+    let paths: Vec<String> = parts.iter().map(|n| dir.path(n)).collect();
+    let mut args = vec!["merge"];
+    args.extend(paths.iter().map(String::as_str));
+    frontline(&args)
+}
 
 #[test]
 fn merged_shards_equal_a_single_run_and_mixtures_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = |n: &str| dir.path().join(n).display().to_string();
+    let dir = Scratch::new();
     let scenario = "scenarios/two-faction-line.toml";
     for k in 0..3 {
-        let shard = format!("{k}/3");
-        let out = frontline(&[
-            "run",
+        let threads = if k == 1 { "1" } else { "2" };
+        let out = shard(
+            &dir,
             scenario,
-            "--runs",
             "450",
-            "--seed",
-            "5",
-            "--shard",
-            &shard,
-            "--out",
-            &p(&format!("part-{k}.json")),
-            "-j",
-            if k == 1 { "1" } else { "2" },
-        ]);
+            &format!("{k}/3"),
+            &format!("part-{k}.json"),
+            &["--seed", "5", "-j", threads],
+        );
         assert_ok(&out);
     }
-    let merged = frontline(&[
-        "merge",
-        &p("part-2.json"),
-        &p("part-0.json"),
-        &p("part-1.json"),
-    ]);
+    let merged = merge(&dir, &["part-2.json", "part-0.json", "part-1.json"]);
     assert_ok(&merged);
     let local = frontline(&[
         "run", scenario, "--runs", "450", "--seed", "5", "--format", "json", "-q",
     ]);
     assert_eq!(stdout(&merged), stdout(&local), "byte-identical");
 
-    let missing = frontline(&["merge", &p("part-0.json"), &p("part-2.json")]);
-    assert_eq!(missing.status.code(), Some(1));
-    assert_stderr_has(&missing, "1 of 3 shards missing: 1");
+    let missing = merge(&dir, &["part-0.json", "part-2.json"]);
+    assert_fails(&missing, 1, "1 of 3 shards missing: 1");
 
-    let twice = frontline(&[
-        "merge",
-        &p("part-0.json"),
-        &p("part-0.json"),
-        &p("part-1.json"),
-    ]);
+    let twice = merge(&dir, &["part-0.json", "part-0.json", "part-1.json"]);
     assert_stderr_has(&twice, "shard 0/3 is given twice");
 
-    let other = frontline(&[
-        "run",
+    let other = shard(
+        &dir,
         scenario,
-        "--runs",
         "450",
-        "--seed",
-        "6",
-        "--shard",
         "1/3",
-        "--out",
-        &p("other-1.json"),
-    ]);
+        "other-1.json",
+        &["--seed", "6"],
+    );
     assert!(other.status.success());
-    let mixed = frontline(&[
-        "merge",
-        &p("part-0.json"),
-        &p("other-1.json"),
-        &p("part-2.json"),
-    ]);
-    assert_eq!(mixed.status.code(), Some(1));
-    assert_stderr_has(&mixed, "seed differs");
+    let mixed = merge(&dir, &["part-0.json", "other-1.json", "part-2.json"]);
+    assert_fails(&mixed, 1, "seed differs");
 
-    let edited = frontline(&[
-        "run",
+    let edited = shard(
+        &dir,
         scenario,
-        "--runs",
         "450",
-        "--seed",
-        "5",
-        "--shard",
         "1/3",
-        "--out",
-        &p("edit-1.json"),
-        "--set",
-        "relation.blue:red.deconfliction=0.9",
-    ]);
+        "edit-1.json",
+        &[
+            "--seed",
+            "5",
+            "--set",
+            "relation.blue:red.deconfliction=0.9",
+        ],
+    );
     assert!(edited.status.success());
-    let mixed = frontline(&[
-        "merge",
-        &p("part-0.json"),
-        &p("edit-1.json"),
-        &p("part-2.json"),
-    ]);
+    let mixed = merge(&dir, &["part-0.json", "edit-1.json", "part-2.json"]);
     assert_stderr_has(&mixed, "scenario hash differs");
 
     let bad = frontline(&["run", "--shard", "3/3"]);
@@ -108,24 +101,14 @@ fn merged_shards_equal_a_single_run_and_mixtures_are_refused() {
 /// merged into nonsense and never a panic.
 #[test]
 fn tampered_partials_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = |n: &str| dir.path().join(n).display().to_string();
+    let dir = Scratch::new();
     let scenario = "scenarios/zone-incursion.toml";
     for k in 0..2 {
-        let out = frontline(&[
-            "run",
-            scenario,
-            "--runs",
-            "40",
-            "--shard",
-            &format!("{k}/2"),
-            "--out",
-            &p(&format!("part-{k}.json")),
-        ]);
-        assert_ok(&out);
+        let part = format!("part-{k}.json");
+        assert_ok(&shard(&dir, scenario, "40", &format!("{k}/2"), &part, &[]));
     }
     let original: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(p("part-1.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.path("part-1.json")).unwrap()).unwrap();
     type Edit = fn(&mut serde_json::Value);
     let cases: [(&str, Edit); 6] = [
         ("is not a valid shard", |v| v["shard"]["index"] = 7.into()),
@@ -150,20 +133,14 @@ fn tampered_partials_are_refused() {
     for (expected, edit) in cases {
         let mut v = original.clone();
         edit(&mut v);
-        std::fs::write(p("edited.json"), v.to_string()).unwrap();
+        std::fs::write(dir.path("edited.json"), v.to_string()).unwrap();
         let out = if expected.starts_with("at most") {
-            frontline(&["merge", &p("edited.json")])
+            merge(&dir, &["edited.json"])
         } else {
-            frontline(&["merge", &p("part-0.json"), &p("edited.json")])
+            merge(&dir, &["part-0.json", "edited.json"])
         };
-        assert_eq!(out.status.code(), Some(1), "{expected}: {}", stderr(&out));
-        assert!(
-            stderr(&out).contains(expected),
-            "{expected}: {}",
-            stderr(&out)
-        );
+        assert_fails(&out, 1, expected);
     }
     // The untouched parts still merge.
-    let ok = frontline(&["merge", &p("part-0.json"), &p("part-1.json")]);
-    assert_ok(&ok);
+    assert_ok(&merge(&dir, &["part-0.json", "part-1.json"]));
 }

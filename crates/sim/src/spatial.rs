@@ -16,12 +16,7 @@ use crate::geo::Vec2;
 pub struct SpatialGrid {
     /// Requested cell size, km.
     cell_km: f64,
-    /// Cell size in use, km.
-    cell: f64,
-    x0: i64,
-    y0: i64,
-    w: i64,
-    h: i64,
+    frame: Frame,
     /// `starts[c]..starts[c + 1]` indexes `entries` for cell `c`.
     starts: Vec<u32>,
     /// Force indices, by cell.
@@ -38,14 +33,79 @@ fn coord(v: f64, cell: f64) -> i64 {
     if (i as f64) > t { i - 1 } else { i }
 }
 
+/// Where the cells of a grid lie: square cells of side `cell` over the
+/// bounding box of the positions, `w` columns by `h` rows numbered row by
+/// row. Shared with the neighbour lists' grid
+/// (`crate::neighbours`), so that both cut the plane the same way.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Frame {
+    /// Cell size in use, km.
+    pub(crate) cell: f64,
+    x0: i64,
+    y0: i64,
+    /// Columns; 0 for a grid of no positions.
+    pub(crate) w: i64,
+    /// Rows.
+    pub(crate) h: i64,
+}
+
+impl Frame {
+    /// The frame over the box `lo`..`hi` of `n` positions (at least one):
+    /// cells of `cell_km`, doubled as often as needed to keep the grid
+    /// within `4n + 64` cells.
+    pub(crate) fn fit(lo: Vec2, hi: Vec2, n: usize, cell_km: f64) -> Frame {
+        let budget = 4 * n as i64 + 64;
+        let mut cell = cell_km;
+        loop {
+            let (x0, y0) = (coord(lo.x, cell), coord(lo.y, cell));
+            let (w, h) = (coord(hi.x, cell) - x0 + 1, coord(hi.y, cell) - y0 + 1);
+            if w.saturating_mul(h) <= budget {
+                return Frame { cell, x0, y0, w, h };
+            }
+            cell *= 2.0;
+        }
+    }
+
+    /// The frame of no positions (its cell size kept).
+    pub(crate) fn clear(&mut self) {
+        (self.w, self.h) = (0, 0);
+    }
+
+    /// The number of cells.
+    pub(crate) fn cells(&self) -> usize {
+        (self.w * self.h) as usize
+    }
+
+    /// The cell of `p` (within the box).
+    #[inline]
+    pub(crate) fn cell_of(&self, p: Vec2) -> usize {
+        ((coord(p.y, self.cell) - self.y0) * self.w + coord(p.x, self.cell) - self.x0) as usize
+    }
+
+    /// The cells within `r` of `p`: (first row, last row, first column,
+    /// last column), if any.
+    #[inline]
+    pub(crate) fn span(&self, p: Vec2, r: f64) -> Option<(i64, i64, i64, i64)> {
+        if self.w == 0 || r.is_nan() || r < 0.0 {
+            return None;
+        }
+        let cx0 = (coord(p.x - r, self.cell) - self.x0).max(0);
+        let cx1 = (coord(p.x + r, self.cell) - self.x0).min(self.w - 1);
+        let cy0 = (coord(p.y - r, self.cell) - self.y0).max(0);
+        let cy1 = (coord(p.y + r, self.cell) - self.y0).min(self.h - 1);
+        (cx0 <= cx1 && cy0 <= cy1).then_some((cy0, cy1, cx0, cx1))
+    }
+}
+
 impl SpatialGrid {
     /// An empty grid with cells of (at least) `cell_km`.
     pub fn new(cell_km: f64) -> Self {
-        Self {
+        let mut grid = Self {
             cell_km: cell_km.max(1e-3),
-            cell: cell_km.max(1e-3),
             ..Default::default()
-        }
+        };
+        grid.frame.cell = grid.cell_km;
+        grid
     }
 
     /// Sets the requested cell size for the next rebuild, km.
@@ -55,7 +115,7 @@ impl SpatialGrid {
 
     /// Cell size in use, km.
     pub fn cell_in_use_km(&self) -> f64 {
-        self.cell
+        self.frame.cell
     }
 
     /// Rebuilds from `(index, position)` for the forces to index.
@@ -67,36 +127,23 @@ impl SpatialGrid {
         for (i, p) in items {
             self.positions[i as usize] = p;
             self.scratch.push((0, i));
-            lo = Vec2::new(lo.x.min(p.x), lo.y.min(p.y));
-            hi = Vec2::new(hi.x.max(p.x), hi.y.max(p.y));
+            (lo, hi) = (lo.min(p), hi.max(p));
         }
         self.entries.clear();
         self.starts.clear();
         let n = self.scratch.len();
         if n == 0 {
-            self.w = 0;
-            self.h = 0;
+            self.frame.clear();
             self.starts.push(0);
             return;
         }
-        let budget = 4 * n as i64 + 64;
-        let mut cell = self.cell_km;
-        loop {
-            let (x0, y0) = (coord(lo.x, cell), coord(lo.y, cell));
-            let (w, h) = (coord(hi.x, cell) - x0 + 1, coord(hi.y, cell) - y0 + 1);
-            if w.saturating_mul(h) <= budget {
-                (self.x0, self.y0, self.w, self.h, self.cell) = (x0, y0, w, h, cell);
-                break;
-            }
-            cell *= 2.0;
-        }
-        let cells = (self.w * self.h) as usize;
+        self.frame = Frame::fit(lo, hi, n, self.cell_km);
+        let cells = self.frame.cells();
         self.starts.resize(cells + 1, 0);
         for e in self.scratch.iter_mut() {
-            let p = self.positions[e.1 as usize];
-            let c = (coord(p.y, self.cell) - self.y0) * self.w + coord(p.x, self.cell) - self.x0;
+            let c = self.frame.cell_of(self.positions[e.1 as usize]);
             e.0 = c as u32;
-            self.starts[c as usize + 1] += 1;
+            self.starts[c + 1] += 1;
         }
         for c in 0..cells {
             self.starts[c + 1] += self.starts[c];
@@ -111,19 +158,12 @@ impl SpatialGrid {
 
     /// Calls `f(index, distance)` for every indexed force within `r` of `p`.
     pub fn for_each_within(&self, p: Vec2, r: f64, mut f: impl FnMut(u32, f64)) {
-        if self.w == 0 || r.is_nan() || r < 0.0 {
+        let Some((cy0, cy1, cx0, cx1)) = self.frame.span(p, r) else {
             return;
-        }
-        let cx0 = (coord(p.x - r, self.cell) - self.x0).max(0);
-        let cx1 = (coord(p.x + r, self.cell) - self.x0).min(self.w - 1);
-        let cy0 = (coord(p.y - r, self.cell) - self.y0).max(0);
-        let cy1 = (coord(p.y + r, self.cell) - self.y0).min(self.h - 1);
-        if cx0 > cx1 || cy0 > cy1 {
-            return;
-        }
+        };
         let r2 = r * r;
         for y in cy0..=cy1 {
-            let row = y * self.w;
+            let row = y * self.frame.w;
             let a = self.starts[(row + cx0) as usize] as usize;
             let b = self.starts[(row + cx1 + 1) as usize] as usize;
             for &i in &self.entries[a..b] {

@@ -1,6 +1,5 @@
-//! Helpers shared by the unit tests: small theatres, from TOML text or from
-//! the scenario builder of frontline-fixtures, and force rows set up by
-//! hand.
+//! Helpers shared by the unit tests: small theatres from the scenario
+//! builder of frontline-fixtures, and force rows set up by hand.
 
 use std::sync::Arc;
 
@@ -17,20 +16,9 @@ pub(crate) fn scenario() -> Fixture {
     Fixture::new().name("t")
 }
 
-/// A theatre of [`scenario`] with `body` (factions, relations, lines,
-/// forces, sites, as TOML) after the `[scenario]` table; panics if it is
-/// not valid.
-pub(crate) fn theatre(body: &str) -> Arc<Theatre> {
-    from_text(&format!("{}{body}", scenario()))
-}
-
 /// The theatre of a built scenario; panics if it is not valid.
 pub(crate) fn built(scenario: &Fixture) -> Arc<Theatre> {
-    from_text(&scenario.to_toml())
-}
-
-fn from_text(text: &str) -> Arc<Theatre> {
-    let raw: RawScenario = toml::from_str(text).expect("test scenario parses");
+    let raw: RawScenario = toml::from_str(&scenario.to_toml()).expect("test scenario parses");
     Arc::new(Theatre::new(
         Scenario::try_from(raw).expect("test scenario is valid"),
     ))

@@ -217,8 +217,6 @@ fn escalation_probabilities_are_recovered_from_frequencies() {
 
 #[test]
 fn truces_scale_the_hazard_in_their_window_and_region() {
-    let n = 400;
-    let base = 0.2 * (-1.0f64 / 5.0).exp();
     let cases: [(&str, Edit<Relation>, f64); 5] = [
         // (truce, expected hazard-hours over 10 days)
         ("no truce", |r| r, 240.0),
@@ -244,10 +242,28 @@ fn truces_scale_the_hazard_in_their_window_and_region() {
             0.0,
         ),
     ];
-    for (case, truce, hours) in cases {
-        let s = no_hawkes(contact("neutral", 1.0, 10.0, truce));
-        let th = theatre(&s.model("friction", "base_hazard_per_hour", 0.2));
-        assert_poisson_incidents(&th, 3, n, base * hours, case);
+    let cases = cases.map(|(case, truce, hours)| (case, hazard_case(truce), hours));
+    assert_hazard_hours(3, cases);
+}
+
+/// A neutral contact of two forces 1 km apart for 10 days, without
+/// self-excitation, at a base hazard of 0.2 an hour; its relation edited
+/// by `relation`.
+fn hazard_case(relation: Edit<Relation>) -> Fixture {
+    no_hawkes(contact("neutral", 1.0, 10.0, relation)).model(
+        "friction",
+        "base_hazard_per_hour",
+        0.2,
+    )
+}
+
+/// Each case, `(name, scenario of a contact 1 km apart, expected
+/// hazard-hours)`, over 400 runs of seed `seed`: the incidents are those
+/// of a Poisson count of the hazard at 1 km over its hours.
+fn assert_hazard_hours(seed: u64, cases: impl IntoIterator<Item = (&'static str, Fixture, f64)>) {
+    let base = 0.2 * (-1.0f64 / 5.0).exp();
+    for (case, s, hours) in cases {
+        assert_poisson_incidents(&theatre(&s), seed, 400, base * hours, case);
     }
 }
 
@@ -269,8 +285,6 @@ fn assert_poisson_incidents(th: &Arc<Theatre>, seed: u64, n: u64, expect: f64, c
 /// the hazard after, each over its hours.
 #[test]
 fn events_change_the_hazard_from_their_tick_on() {
-    let n = 400;
-    let base = 0.2 * (-1.0f64 / 5.0).exp();
     let cases: [(&str, Edit<Fixture>, f64); 3] = [
         // (events, expected hazard-hours over 10 days)
         ("no event", |s| s, 240.0),
@@ -294,13 +308,9 @@ fn events_change_the_hazard_from_their_tick_on() {
             144.0,
         ),
     ];
-    for (events, add, hours) in cases {
-        let s = no_hawkes(contact("neutral", 1.0, 10.0, |r| r))
-            .model("friction", "base_hazard_per_hour", 0.2)
-            .model("friction", "deconfliction_hazard_weight", 1);
-        let th = theatre(&add(s));
-        assert_poisson_incidents(&th, 11, n, base * hours, events);
-    }
+    let s = hazard_case(|r| r).model("friction", "deconfliction_hazard_weight", 1);
+    let cases = cases.map(|(events, add, hours)| (events, add(s.clone()), hours));
+    assert_hazard_hours(11, cases);
 }
 
 #[test]

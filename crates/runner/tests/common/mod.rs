@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The workspace root.
@@ -49,4 +49,38 @@ pub fn assert_ok(o: &Output) {
 pub fn assert_stderr_has(o: &Output, text: &str) {
     let err = stderr(o);
     assert!(err.contains(text), "`{text}` not in:\n{err}");
+}
+
+/// Asserts that the command exited with `code` and that its stderr
+/// contains `text`, showing the stderr if not.
+#[track_caller]
+pub fn assert_fails(o: &Output, code: i32, text: &str) {
+    assert_eq!(o.status.code(), Some(code), "{}", stderr(o));
+    assert_stderr_has(o, text);
+}
+
+/// A temporary directory for a test's files, removed when dropped.
+pub struct Scratch(tempfile::TempDir);
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Scratch {
+    /// A new empty directory.
+    pub fn new() -> Self {
+        Scratch(tempfile::tempdir().expect("a scratch directory"))
+    }
+
+    /// The directory.
+    pub fn dir(&self) -> &Path {
+        self.0.path()
+    }
+
+    /// The path of the file `name` in the directory, as an argument.
+    pub fn path(&self, name: &str) -> String {
+        self.0.path().join(name).display().to_string()
+    }
 }

@@ -14,52 +14,33 @@ use crate::neighbours::Neighbours;
 use crate::relation::RelationMatrix;
 use crate::scenario::{FactionId, Stance};
 use crate::site::Competition;
-use crate::testing::row;
+use crate::testing::{built, row, scenario};
 use crate::theatre::Theatre;
 
 /// Factions a, b, c (a–b rival, b–c neutral, a–c cooperative, all
 /// tracked) and three lines of two pairs, one with its factions named
 /// the other way round.
 fn lines_theatre() -> Arc<Theatre> {
-    crate::testing::theatre(
-        r#"
-[[faction]]
-id = "a"
-[[faction]]
-id = "b"
-[[faction]]
-id = "c"
-[[relation]]
-between = ["a", "b"]
-stance = "rival"
-[[relation]]
-between = ["a", "c"]
-stance = "cooperative"
-[[contact_line]]
-id = "ab"
-between = ["a", "b"]
-points = [{ x_km = -20, y_km = 0 }, { x_km = 0, y_km = 3 }, { x_km = 20, y_km = 0 }]
-buffer_km = 3
-segment_km = 4
-[[contact_line]]
-id = "ba"
-between = ["b", "a"]
-points = [{ x_km = -20, y_km = 10 }, { x_km = 20, y_km = 10 }]
-buffer_km = 4
-segment_km = 6
-[[contact_line]]
-id = "bc"
-between = ["b", "c"]
-points = [{ x_km = 0, y_km = -20 }, { x_km = 0, y_km = 20 }]
-buffer_km = 2
-segment_km = 3
-[[force]]
-id = "far"
-faction = "a"
-position = { x_km = 500, y_km = 500 }
-strength = 1
-sensor_range_km = 15
-"#,
+    built(
+        &scenario()
+            .factions(["a", "b", "c"])
+            .relation(["a", "b"], "rival", |r| r)
+            .relation(["a", "c"], "cooperative", |r| r)
+            .line(
+                "ab",
+                ["a", "b"],
+                [(-20.0, 0.0), (0.0, 3.0), (20.0, 0.0)],
+                |l| l.buffer_km(3).segment_km(4),
+            )
+            .line("ba", ["b", "a"], [(-20.0, 10.0), (20.0, 10.0)], |l| {
+                l.buffer_km(4).segment_km(6)
+            })
+            .line("bc", ["b", "c"], [(0.0, -20.0), (0.0, 20.0)], |l| {
+                l.buffer_km(2).segment_km(3)
+            })
+            .force("far", "a", (500.0, 500.0), |f| {
+                f.strength(1).sensor_range_km(15)
+            }),
     )
 }
 

@@ -17,12 +17,14 @@
 //! whose forces are not: a pair of dense clusters of interacting factions
 //! partly within range still costs their product).
 //!
-//! The geometry is [`SpatialGrid`](crate::spatial::SpatialGrid)'s: cells of
-//! the requested size, doubled until the grid has at most `4n + 64` cells.
+//! The geometry is [`SpatialGrid`](crate::spatial::SpatialGrid)'s, the
+//! `Frame` they share: cells of the requested size, doubled until the
+//! grid has at most `4n + 64` cells.
 //! A force is reported with the distance `|x_j − p|` computed as there, so
 //! the lists built from either grid are the same.
 
 use crate::geo::Vec2;
+use crate::spatial::Frame;
 
 /// A run of at least this many forces is passed over when its bounding box
 /// is beyond the radius (shorter runs are scanned: the test would cost
@@ -45,12 +47,7 @@ struct Run {
 pub(super) struct FactionGrid {
     /// Requested cell size, km.
     cell_km: f64,
-    /// Cell size in use, km.
-    cell: f64,
-    x0: i64,
-    y0: i64,
-    w: i64,
-    h: i64,
+    frame: Frame,
     /// `starts[c]..starts[c + 1]` indexes `entries` for cell `c`.
     starts: Vec<u32>,
     /// `run_starts[c]..run_starts[c + 1]` indexes `runs` for cell `c`.
@@ -62,13 +59,6 @@ pub(super) struct FactionGrid {
     positions: Vec<Vec2>,
     /// (cell << 16 | faction, index, position) of the forces (scratch).
     scratch: Vec<(u64, u32, Vec2)>,
-}
-
-/// ⌊v / cell⌋ without a libm call (as [`crate::spatial`] computes it).
-fn coord(v: f64, cell: f64) -> i64 {
-    let t = (v / cell).clamp(-1e15, 1e15);
-    let i = t as i64;
-    if (i as f64) > t { i - 1 } else { i }
 }
 
 impl FactionGrid {
@@ -83,8 +73,7 @@ impl FactionGrid {
         let (mut lo, mut hi) = (Vec2::new(f64::MAX, f64::MAX), Vec2::new(f64::MIN, f64::MIN));
         for (i, f, p) in items {
             self.scratch.push((u64::from(f), i, p));
-            lo = Vec2::new(lo.x.min(p.x), lo.y.min(p.y));
-            hi = Vec2::new(hi.x.max(p.x), hi.y.max(p.y));
+            (lo, hi) = (lo.min(p), hi.max(p));
         }
         self.entries.clear();
         self.positions.clear();
@@ -93,27 +82,16 @@ impl FactionGrid {
         self.runs.clear();
         let n = self.scratch.len();
         if n == 0 {
-            (self.w, self.h) = (0, 0);
+            self.frame.clear();
             return;
         }
-        let budget = 4 * n as i64 + 64;
-        let mut cell = self.cell_km;
-        loop {
-            let (x0, y0) = (coord(lo.x, cell), coord(lo.y, cell));
-            let (w, h) = (coord(hi.x, cell) - x0 + 1, coord(hi.y, cell) - y0 + 1);
-            if w.saturating_mul(h) <= budget {
-                (self.x0, self.y0, self.w, self.h, self.cell) = (x0, y0, w, h, cell);
-                break;
-            }
-            cell *= 2.0;
-        }
+        self.frame = Frame::fit(lo, hi, n, self.cell_km);
         for e in self.scratch.iter_mut() {
-            let c = (coord(e.2.y, cell) - self.y0) * self.w + coord(e.2.x, cell) - self.x0;
-            e.0 |= (c as u64) << 16;
+            e.0 |= (self.frame.cell_of(e.2) as u64) << 16;
         }
         self.scratch
             .sort_unstable_by_key(|&(key, index, _)| (key, index));
-        let cells = (self.w * self.h) as usize;
+        let cells = self.frame.cells();
         let mut cell_of = 0;
         for (k, &(key, index, p)) in self.scratch.iter().enumerate() {
             let c = (key >> 16) as usize;
@@ -130,8 +108,7 @@ impl FactionGrid {
                         && k as u32 > self.starts[c] =>
                 {
                     run.end += 1;
-                    run.lo = Vec2::new(run.lo.x.min(p.x), run.lo.y.min(p.y));
-                    run.hi = Vec2::new(run.hi.x.max(p.x), run.hi.y.max(p.y));
+                    (run.lo, run.hi) = (run.lo.min(p), run.hi.max(p));
                 }
                 _ => self.runs.push(Run {
                     faction,
@@ -151,27 +128,14 @@ impl FactionGrid {
         }
     }
 
-    /// The cells within `r` of `p`: (first row, last row, first column,
-    /// last column), if any.
-    fn cells(&self, p: Vec2, r: f64) -> Option<(i64, i64, i64, i64)> {
-        if self.w == 0 || r.is_nan() || r < 0.0 {
-            return None;
-        }
-        let cx0 = (coord(p.x - r, self.cell) - self.x0).max(0);
-        let cx1 = (coord(p.x + r, self.cell) - self.x0).min(self.w - 1);
-        let cy0 = (coord(p.y - r, self.cell) - self.y0).max(0);
-        let cy1 = (coord(p.y + r, self.cell) - self.y0).min(self.h - 1);
-        (cx0 <= cx1 && cy0 <= cy1).then_some((cy0, cy1, cx0, cx1))
-    }
-
     /// Calls `f(index, distance)` for every indexed force within `r` of `p`.
     pub(super) fn for_each_within(&self, p: Vec2, r: f64, mut f: impl FnMut(u32, f64)) {
-        let Some((cy0, cy1, cx0, cx1)) = self.cells(p, r) else {
+        let Some((cy0, cy1, cx0, cx1)) = self.frame.span(p, r) else {
             return;
         };
         let r2 = r * r;
         for y in cy0..=cy1 {
-            let row = y * self.w;
+            let row = y * self.frame.w;
             let a = self.starts[(row + cx0) as usize] as usize;
             let b = self.starts[(row + cx1 + 1) as usize] as usize;
             for k in a..b {
@@ -192,12 +156,12 @@ impl FactionGrid {
         want: &[bool],
         mut f: impl FnMut(u32, f64),
     ) {
-        let Some((cy0, cy1, cx0, cx1)) = self.cells(p, r) else {
+        let Some((cy0, cy1, cx0, cx1)) = self.frame.span(p, r) else {
             return;
         };
         let r2 = r * r;
         for y in cy0..=cy1 {
-            let row = y * self.w;
+            let row = y * self.frame.w;
             let a = self.run_starts[(row + cx0) as usize] as usize;
             let b = self.run_starts[(row + cx1 + 1) as usize] as usize;
             for run in &self.runs[a..b] {

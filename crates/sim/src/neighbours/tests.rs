@@ -6,39 +6,24 @@ use crate::geo::Vec2;
 use crate::relation::RelationMatrix;
 use crate::scenario::Domain;
 use crate::scenario::{FactionId, Stance};
-use crate::testing::row;
+use crate::testing::{built, row, scenario};
 use crate::theatre::Theatre;
 use proptest::prelude::*;
 use std::sync::Arc;
 
+/// Factions a, b, c (a–c allied, b–c hostile), a site, and a far force
+/// whose sensor range sets the grid cell to 15 km, as in the forces of
+/// the test.
 fn theatre() -> Arc<Theatre> {
-    crate::testing::theatre(
-        r#"
-[[faction]]
-id = "a"
-[[faction]]
-id = "b"
-[[faction]]
-id = "c"
-[[relation]]
-between = ["a", "c"]
-stance = "allied"
-[[relation]]
-between = ["b", "c"]
-stance = "hostile"
-# Sets the grid cell to 15 km, as in the forces of the test.
-[[force]]
-id = "far"
-faction = "a"
-position = { x_km = 500, y_km = 500 }
-strength = 1
-sensor_range_km = 15
-[[site]]
-id = "s"
-kind = "oil_field"
-position = { x_km = 3, y_km = -4 }
-capture_radius_km = 6
-"#,
+    built(
+        &scenario()
+            .factions(["a", "b", "c"])
+            .relation(["a", "c"], "allied", |r| r)
+            .relation(["b", "c"], "hostile", |r| r)
+            .force("far", "a", (500.0, 500.0), |f| {
+                f.strength(1).sensor_range_km(15)
+            })
+            .site("s", "oil_field", (3.0, -4.0), |s| s.capture_radius_km(6)),
     )
 }
 
@@ -68,55 +53,33 @@ fn brute(th: &Theatre, table: &ForceTable, p: Vec2, r: f64, of: Option<usize>) -
 /// that doubles each time it is left.
 #[test]
 fn skins_are_bounded_by_the_orders() {
-    let th = crate::testing::theatre(
-        r#"
-[[faction]]
-id = "a"
-[[faction]]
-id = "b"
-[[force]]
-id = "patrol"
-faction = "a"
-position = { x_km = 0, y_km = 0 }
-strength = 100
-speed_kmh = 20
-posture = "patrol"
-route = [{ x_km = 0, y_km = 0 }, { x_km = 12, y_km = 0 }, { x_km = 6, y_km = 9 }]
-sensor_range_km = 40
-[[force]]
-id = "defender"
-faction = "b"
-position = { x_km = 30, y_km = 0 }
-strength = 100
-speed_kmh = 5
-posture = "defend"
-[[force]]
-id = "advance"
-faction = "b"
-position = { x_km = 0, y_km = 20 }
-strength = 100
-speed_kmh = 1
-posture = "advance"
-objective = "well"
-[[force]]
-id = "column"
-faction = "b"
-position = { x_km = 100, y_km = 0 }
-strength = 100
-speed_kmh = 1
-posture = "advance"
-objective = "town"
-[[site]]
-id = "town"
-kind = "town"
-position = { x_km = 125, y_km = 0 }
-capture_radius_km = 1
-[[site]]
-id = "well"
-kind = "oil_field"
-position = { x_km = 3, y_km = 24 }
-capture_radius_km = 1
-"#,
+    let th = built(
+        &scenario()
+            .factions(["a", "b"])
+            .force("patrol", "a", (0.0, 0.0), |f| {
+                f.strength(100)
+                    .speed_kmh(20)
+                    .posture("patrol")
+                    .route([(0.0, 0.0), (12.0, 0.0), (6.0, 9.0)])
+                    .sensor_range_km(40)
+            })
+            .force("defender", "b", (30.0, 0.0), |f| {
+                f.strength(100).speed_kmh(5).posture("defend")
+            })
+            .force("advance", "b", (0.0, 20.0), |f| {
+                f.strength(100)
+                    .speed_kmh(1)
+                    .posture("advance")
+                    .objective("well")
+            })
+            .force("column", "b", (100.0, 0.0), |f| {
+                f.strength(100)
+                    .speed_kmh(1)
+                    .posture("advance")
+                    .objective("town")
+            })
+            .site("town", "town", (125.0, 0.0), |s| s.capture_radius_km(1))
+            .site("well", "oil_field", (3.0, 24.0), |s| s.capture_radius_km(1)),
     );
     let relations = RelationMatrix::new(&th);
     let rows: Vec<ForceRow> = th
