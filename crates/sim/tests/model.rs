@@ -351,6 +351,42 @@ fn first_contact_surge_adds_its_expected_incidents() {
 }
 
 #[test]
+fn the_surge_scales_with_the_proximity_of_the_first_contact() {
+    // One pair held still at d km: P(incident by T) = 1 − exp(−Λ(T)) with
+    // Λ(T) = μT + n0 e^{−d/d0} (1 − e^{−βT}), μ = λ0 e^{−d/d0} (branching
+    // plays no part before the first incident). Near (2 km) and at the edge
+    // of the default 10 km sensor range; with the surge unscaled by
+    // proximity, Λ would hold n0 (1 − e^{−βT}) at both: P = 0.885 and 0.869
+    // instead of 0.777 and 0.262, 16 and 87 standard errors away.
+    let n = 4000;
+    for (d, seed) in [(2.0, 21), (10.0, 22)] {
+        let s = no_casualties(contact("neutral", d, 5.0, |r| r))
+            .model("friction", "base_hazard_per_hour", 0.002)
+            .model("friction", "first_contact_surge", 2)
+            .model("friction", "excitation_decay_hours", 12);
+        let th = theatre(&s);
+        let proximity = (-d / 5.0f64).exp();
+        let lambda = 0.002 * proximity * 120.0 + 2.0 * proximity * (1.0 - (-10.0f64).exp());
+        let p = 1.0 - (-lambda).exp();
+        let old = 1.0 - (-(0.002 * proximity * 120.0 + 2.0 * (1.0 - (-10.0f64).exp()))).exp();
+        let se = (p * (1.0 - p) / n as f64).sqrt();
+        assert!(
+            (p - old).abs() > 2.0 * Z * se,
+            "the test has teeth at {d} km"
+        );
+        let hits = outcomes(&th, seed, n)
+            .iter()
+            .filter(|o| o.pairs[0].incidents > 0)
+            .count();
+        let phat = hits as f64 / n as f64;
+        assert!(
+            (phat - p).abs() < Z * se,
+            "{d} km: {phat} vs {p} (se {se}; unscaled surge {old})"
+        );
+    }
+}
+
+#[test]
 fn repeated_clashes_turn_the_stance_hostile() {
     let s = no_casualties(contact("neutral", 0.0, 2.0, |r| r.hostile_after_clashes(3)))
         .model("friction", "base_hazard_per_hour", 2)

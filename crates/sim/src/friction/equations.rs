@@ -17,8 +17,9 @@
 //! **Incidents** of a faction pair form a self-exciting (Hawkes) process
 //! (§7.3): intensity `μ(t) + H(t)`, with background `μ = Σ λ_ij` over the
 //! pair's contacts and `H` jumping by `n β` at each incident (and by
-//! `n0 β m1` at the pair's first contact, `m1` the stance, deconfliction,
-//! truce and zone factors of that contact) and decaying as `exp(−β t)`,
+//! `n0 β m1 e^{−d1/d0}` at the pair's first contact, `m1` the stance,
+//! deconfliction, truce and zone factors of that contact and `d1` its
+//! separation) and decaying as `exp(−β t)`,
 //! `β = 1/decay`. `H` acts only while the pair has a contact. Incident
 //! times are drawn exactly by time change (§7.4): the pair's clock is a
 //! unit-exponential threshold, consumed by the integrated intensity
@@ -134,10 +135,11 @@ impl PairClock {
     };
 }
 
-/// The surge of first contact, n0 β m1 (`m1` the non-geometric factors of
-/// the hazard of the pair's first contact).
-pub(super) fn surge(p: &FrictionParams, beta: f64, m1: f64) -> f64 {
-    p.first_contact_surge * beta * m1
+/// The surge of first contact, n0 β m1 e^{−d1/d0} (`m1` the stance,
+/// deconfliction, truce and zone factors of the hazard of the pair's first
+/// contact, `proximity` its proximity factor e^{−d1/d0}).
+pub(super) fn surge(p: &FrictionParams, beta: f64, m1: f64, proximity: f64) -> f64 {
+    p.first_contact_surge * beta * m1 * proximity
 }
 
 /// The excitation kernel over ticks of `dt` hours, decay rate `beta`, with

@@ -26,9 +26,9 @@ pub(super) struct ContactList {
     offsets: Vec<u32>,
     /// The contacts of pair slot `s` are `bounds[s]..bounds[s + 1]`.
     pub bounds: Vec<u32>,
-    /// The hazard modifier of each pair's first contact (its surge of first
-    /// contact is scaled by it).
-    pub first_modifier: Vec<f64>,
+    /// The hazard modifier and the proximity factor of each pair's first
+    /// contact (its surge of first contact is scaled by both).
+    pub first: Vec<(f64, f64)>,
 }
 
 impl ContactList {
@@ -71,16 +71,16 @@ impl ContactList {
         self.offsets.push(0);
         self.bounds.clear();
         self.bounds.resize(pairs + 1, 0);
-        self.first_modifier.clear();
-        self.first_modifier.resize(pairs, 0.0);
+        self.first.clear();
+        self.first.resize(pairs, (0.0, 0.0));
         let (mut slot, mut sum) = (u32::MAX, 0.0f64);
         let mut total = 0;
         for chunk in &mut self.chunks[..self.used] {
             let mut at = 0;
-            for &(s, count, modifier) in &chunk.runs {
+            for &(s, count, modifier, proximity) in &chunk.runs {
                 if s != slot {
                     (slot, sum) = (s, 0.0);
-                    self.first_modifier[s as usize] = modifier;
+                    self.first[s as usize] = (modifier, proximity);
                 }
                 self.bounds[s as usize + 1] += count;
                 for v in &mut chunk.values[at..at + count as usize] {
@@ -107,8 +107,9 @@ pub(super) struct Chunk {
     /// The hazard of each contact; after [`ContactList::finish`], the sum
     /// of the hazards of its pair's contacts up to and including it.
     pub values: Vec<f64>,
-    /// (pair slot, contacts, modifier of the first) of each pair, in order.
-    pub runs: Vec<(u32, u32, f64)>,
+    /// (pair slot, contacts, modifier and proximity factor of the first) of
+    /// each pair, in order.
+    pub runs: Vec<(u32, u32, f64, f64)>,
     /// (force, segment) of the opposite forces facing the force at hand
     /// across the segments it mans.
     pub facing: Vec<(u32, u32)>,
@@ -190,7 +191,7 @@ impl Chunk {
         let hazard = contact_hazard(p, proximity, size, modifier, comp);
         match self.runs.last_mut() {
             Some(run) if run.0 == c.slot() => run.1 += 1,
-            _ => self.runs.push((c.slot(), 1, modifier)),
+            _ => self.runs.push((c.slot(), 1, modifier, proximity)),
         }
         self.values.push(hazard);
         self.contacts.push(Contact {

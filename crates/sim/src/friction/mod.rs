@@ -170,11 +170,12 @@ pub fn resolve_friction(
             continue;
         }
         if !clock_p.met {
-            // The surge of first contact, scaled by the same stance,
-            // deconfliction, truce and zone factors as the hazard of the
-            // pair's first contact.
+            // The surge of first contact, scaled by the same proximity,
+            // stance, deconfliction, truce and zone factors as the hazard
+            // of the pair's first contact.
             clock_p.met = true;
-            clock_p.excitation += surge(p, beta, list.first_modifier[slot]);
+            let (m1, proximity) = list.first[slot];
+            clock_p.excitation += surge(p, beta, m1, proximity);
         }
         let mu = list.cumulative(end - 1);
         let prng = rng.pair(slot, th.pair_streams[slot]);
