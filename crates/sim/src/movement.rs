@@ -59,7 +59,7 @@ pub fn move_forces(
         }
         let target = match (morale.broken, orders.posture) {
             (true, _) | (false, Posture::Withdraw) => orders.withdraw_to,
-            (false, Posture::Advance) => match orders.objective {
+            (false, Posture::Advance | Posture::Assault) => match orders.objective {
                 Some(o) => theatre.objective_position(o),
                 None => continue,
             },
@@ -78,7 +78,8 @@ pub fn move_forces(
         if at_target
             && (morale.broken
                 || orders.posture == Posture::Withdraw
-                || (orders.posture == Posture::Advance && orders.arrived))
+                || (matches!(orders.posture, Posture::Advance | Posture::Assault)
+                    && orders.arrived))
         {
             continue;
         }
@@ -120,7 +121,7 @@ pub fn move_forces(
                 Posture::Patrol if !morale.broken => {
                     orders.route_next = (orders.route_next + 1) % orders.route.len();
                 }
-                Posture::Advance if !morale.broken && !orders.arrived => {
+                Posture::Advance | Posture::Assault if !morale.broken && !orders.arrived => {
                     orders.arrived = true;
                     let force = idx.0;
                     metrics.push(|| LogEvent::Arrived {

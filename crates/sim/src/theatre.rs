@@ -86,12 +86,18 @@ impl Theatre {
                     position: s.position,
                     strength: s.garrison,
                     lethality,
-                    speed_kmh: 0.0,
+                    // It moves only to withdraw, and only if it has
+                    // somewhere to go.
+                    speed_kmh: if s.garrison_withdraw_to.is_some() {
+                        s.garrison_speed_kmh
+                    } else {
+                        0.0
+                    },
                     posture: Posture::Defend,
                     objective: Some(Objective::Site(si)),
                     route: Vec::new(),
-                    withdraw_to: s.position,
-                    break_point: 0.0,
+                    withdraw_to: s.garrison_withdraw_to.unwrap_or(s.position),
+                    break_point: s.garrison_break_point,
                     sensor_range_km: s.capture_radius_km,
                     weapon_range_km: s.capture_radius_km,
                     domain: Domain::Ground,

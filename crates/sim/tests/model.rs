@@ -578,6 +578,133 @@ fn an_advance_halts_while_a_hostile_force_is_in_weapon_range() {
     assert!(deaths.iter().any(|&d| d != deaths[0]), "{deaths:?}");
 }
 
+/// The hour a site changes hands in one run of `s` (mean-field: every run
+/// is the same), if it does.
+fn capture_hour(s: &Fixture) -> Option<f64> {
+    let o = &outcomes(&theatre(s), 1, 1)[0];
+    o.owner_changes.first().map(|c| c.hours)
+}
+
+/// An assault on a garrisoned site, against the kinematics and the linear
+/// attrition of a garrison that does not fire back. A column of b, 20 km
+/// out, fires 0.3 an hour (lethality 0.0006 × 500) from 30 km, so at the
+/// garrison of 20 from the first tick: the garrison breaks in the first
+/// tick that leaves it below b·20, and dies in the tick that leaves it at
+/// 0. The column moves 0.4 km/h; the site's radius is 3 km.
+///
+/// - **assault**, garrison breaking at 0.3: the site falls when both the
+///   column is inside the radius, after ⌈(20 − 3)/0.4⌉ = 43 ticks, and the
+///   garrison has broken, after ⌈(1 − 0.3)·20/0.3⌉ = 47: hour 47;
+/// - **assault**, a garrison that never breaks (break point 0): when it is
+///   dead, ⌈20/0.3⌉ = 67;
+/// - **advance**: the column halts while the garrison, broken or not, is
+///   alive in its weapon range, then walks the 43 ticks: 67 + 43 = 110.
+#[test]
+fn an_assault_takes_a_site_when_its_speed_and_the_garrisons_break_allow() {
+    let (d, rho, speed, fire, g, b): (f64, f64, f64, f64, f64, f64) =
+        (20.0, 3.0, 0.4, 0.3, 20.0, 0.3);
+    let arrive = ((d - rho) / speed).ceil();
+    let break_at = ((1.0 - b) * g / fire).ceil();
+    let dead_at = (g / fire).ceil();
+    let case = |posture: &str, break_point: f64| {
+        let s = scenario(5.0, 1.0)
+            .model("combat", "mode", "mean_field")
+            .model("combat", "garrison_lethality", 0)
+            .model("friction", "base_hazard_per_hour", 0)
+            .model("friction", "first_contact_surge", 0)
+            .factions(["a", "b"])
+            .relation(["a", "b"], "hostile", |r| r)
+            .site("well", "oil_field", (0.0, 0.0), |s| {
+                s.owner("a")
+                    .capture_radius_km(rho)
+                    .garrison(g)
+                    .garrison_break_point(break_point)
+            })
+            .force("col", "b", (d, 0.0), |f| {
+                f.strength(500)
+                    .lethality(fire / 500.0)
+                    .weapon_range_km(30)
+                    .break_point(0)
+                    .speed_kmh(speed)
+                    .posture(posture)
+                    .objective("well")
+            });
+        capture_hour(&s)
+    };
+    assert_eq!(case("assault", b), Some(arrive.max(break_at)));
+    assert_eq!(case("assault", 0.0), Some(arrive.max(dead_at)));
+    assert_eq!(case("advance", b), Some(dead_at + arrive));
+}
+
+/// A garrison breaks by the square law like a field force, and a broken
+/// garrison withdraws. A force of b (2,000, α = 0.01) inside the radius
+/// fights a garrison of a (800, β = 0.02): B(t) = B0 cosh ωt − √(α/β) A0
+/// sinh ωt, ω = √(αβ), falls below b·B0 at
+/// t* = ln u / ω, u = (√(b² + k² − 1) − b)/(k − 1), k = √(α/β) A0/B0
+/// (from the quadratic in u = e^{ωt}); the site falls at the end of the
+/// tick that contains t*, and the garrison, broken then, walks 4 km/h to
+/// its withdrawal point 100 km south.
+#[test]
+fn a_garrison_breaks_by_the_square_law_and_withdraws() {
+    let (a0, alpha, b0, beta, b) = (2000.0f64, 0.01f64, 800.0f64, 0.02f64, 0.3f64);
+    let k = (alpha / beta).sqrt() * a0 / b0;
+    let u = ((b * b + k * k - 1.0).sqrt() - b) / (k - 1.0);
+    let t_star = u.ln() / (alpha * beta).sqrt();
+    let broken_at = t_star.ceil();
+    assert!(
+        (broken_at - t_star) > 0.05,
+        "t* = {t_star} too near a tick's end"
+    );
+    let s = scenario(2.0, 1.0)
+        .model("combat", "mode", "mean_field")
+        .model("combat", "garrison_lethality", beta)
+        .model("friction", "base_hazard_per_hour", 0)
+        .model("friction", "first_contact_surge", 0)
+        .factions(["a", "b"])
+        .relation(["a", "b"], "hostile", |r| r)
+        .site("well", "oil_field", (0.0, 0.0), |s| {
+            s.owner("a")
+                .capture_radius_km(3)
+                .garrison(b0)
+                .garrison_break_point(b)
+                .garrison_withdraw_to((0.0, -100.0))
+                .garrison_speed_kmh(4)
+        })
+        .force("att", "b", (1.0, 0.0), |f| {
+            f.strength(a0)
+                .lethality(alpha)
+                .weapon_range_km(2)
+                .break_point(0)
+        });
+    assert_eq!(capture_hour(&s), Some(broken_at));
+    let mut sim = Sim::new(theatre(&s));
+    let o = sim.run(1, 0, true);
+    let broke: Vec<(f64, u32)> = o
+        .log
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            LogEvent::Broken { hours, force } => Some((*hours, *force)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        broke,
+        vec![(broken_at, 1)],
+        "the garrison (force 1) breaks once"
+    );
+    // Broken at the end of tick t*, it walks from the next tick to the
+    // horizon: 4 km/h × (48 − ⌈t*⌉) hours south.
+    let y = sim
+        .world_mut()
+        .query::<(&ForceIndex, &Position)>()
+        .iter(sim.world())
+        .find(|(i, _)| i.0 == 1)
+        .map(|(_, p)| p.0.y)
+        .unwrap();
+    assert!((y + 4.0 * (48.0 - broken_at)).abs() < 1e-9, "y = {y}");
+}
+
 #[test]
 fn incursions_into_an_exclusion_zone_have_their_own_hazard() {
     let s = scenario(5.0, 1.0)

@@ -61,7 +61,9 @@ pub fn index_forces<'w, 's>(
                 broken: morale.broken,
                 domain: orders.domain,
                 objective_site: match (orders.posture, orders.objective) {
-                    (Posture::Advance, Some(Objective::Site(s))) => Some(s as u32),
+                    (Posture::Advance | Posture::Assault, Some(Objective::Site(s))) => {
+                        Some(s as u32)
+                    }
                     _ => None,
                 },
                 speed_kmh: orders.speed_kmh,

@@ -92,7 +92,9 @@ fn travel_bound(th: &Theatre, i: usize, r: &ForceRow) -> f64 {
     } else {
         match f.posture {
             Posture::Hold | Posture::Defend => 0.0,
-            Posture::Advance => f.objective.map_or(0.0, |o| far(th.objective_position(o))),
+            Posture::Advance | Posture::Assault => {
+                f.objective.map_or(0.0, |o| far(th.objective_position(o)))
+            }
             Posture::Patrol => f.route.iter().fold(0.0, |m: f64, &p| m.max(far(p))),
             Posture::Withdraw => far(f.withdraw_to),
         }

@@ -267,6 +267,12 @@ pub struct SiteSpec {
     pub capture_radius_km: f64,
     /// Garrison personnel.
     pub garrison: f64,
+    /// The garrison's break point (fraction of its initial strength).
+    pub garrison_break_point: f64,
+    /// Where a broken garrison withdraws to, if it leaves the site.
+    pub garrison_withdraw_to: Option<Vec2>,
+    /// Speed of the garrison's withdrawal, km/h.
+    pub garrison_speed_kmh: f64,
 }
 
 /// A validated contact line.

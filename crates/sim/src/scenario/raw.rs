@@ -212,8 +212,12 @@ pub enum Posture {
     Hold,
     /// Stay in place; fights back (same as hold for movement).
     Defend,
-    /// Move to the objective, then hold there.
+    /// Move to the objective, then hold there; halts while a hostile force
+    /// is within its weapon range (`[model.movement] halt_in_combat`).
     Advance,
+    /// Move to the objective through hostile fire, without halting at weapon
+    /// range, to close with and take a held site or position; then hold.
+    Assault,
     /// Cycle through the route's waypoints.
     Patrol,
     /// Move back to `withdraw_to` (or the starting position).
@@ -360,6 +364,21 @@ pub struct RawSite {
     /// Defending personnel of the owner. Default 0.
     #[serde(default)]
     pub garrison: f64,
+    /// The garrison breaks below this fraction of its initial strength, as a
+    /// force does at its `break_point`. Default 0.3.
+    #[serde(default = "default_break_point")]
+    pub garrison_break_point: f64,
+    /// Where a broken garrison withdraws to; absent = it stays at the site,
+    /// out of the fight.
+    #[serde(default)]
+    pub garrison_withdraw_to: Option<RawPosition>,
+    /// The speed of a broken garrison's withdrawal, km/h. Default 4.
+    #[serde(default = "default_garrison_speed")]
+    pub garrison_speed_kmh: f64,
+}
+
+fn default_garrison_speed() -> f64 {
+    4.0
 }
 
 fn one() -> f64 {

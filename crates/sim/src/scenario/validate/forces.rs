@@ -48,7 +48,10 @@ impl Checker {
                 // error); an order's counts its valid points.
                 let has_route = f.route.len() >= 2;
                 if self.posture(&e, f.posture, objective.is_some(), has_route)
-                    && matches!(f.posture, Posture::Advance | Posture::Patrol)
+                    && matches!(
+                        f.posture,
+                        Posture::Advance | Posture::Assault | Posture::Patrol
+                    )
                     && f.speed_kmh <= 0.0
                 {
                     self.err(&e, "speed_kmh", "must be positive for a moving posture");
@@ -117,10 +120,17 @@ impl Checker {
         has_route: bool,
     ) -> bool {
         match posture {
-            Posture::Advance if !has_objective => self.err(
+            Posture::Advance | Posture::Assault if !has_objective => self.err(
                 e,
                 "posture",
-                "`advance` needs an `objective` or `objective_at`",
+                format!(
+                    "`{}` needs an `objective` or `objective_at`",
+                    if posture == Posture::Advance {
+                        "advance"
+                    } else {
+                        "assault"
+                    }
+                ),
             ),
             Posture::Patrol if !has_route => {
                 self.err(e, "route", "`patrol` needs a route of at least two points")
