@@ -155,8 +155,10 @@ fn iwo_jima_with_hourly_ticks_is_within_a_hundredth_of_the_ode_every_day() {
 }
 
 #[test]
-fn iwo_jima_written_as_pulses_misses_the_last_defenders_by_a_tenth() {
+fn iwo_jima_written_as_pulses_misses_the_last_defenders() {
     // The reason for windows: the integrator is the same, the input is not.
+    // Each landing at once at the start of its day leaves no defender on
+    // day 36 (measured: 0.0 against 216.8).
     let th = iwo_jima_as(true);
     let mut sim = Sim::new(th);
     sim.run(1, 0, false);
@@ -167,7 +169,7 @@ fn iwo_jima_written_as_pulses_misses_the_last_defenders_by_a_tenth() {
         "pulses: Japanese on day 36 {y:.1} vs {ey:.1}, {:.1} %",
         100.0 * miss
     );
-    assert!(miss > 0.05, "{y} vs {ey}");
+    assert!(miss > 0.5, "{y} vs {ey}");
 }
 
 /// One force of faction a with `s0` personnel and nobody to fight, with
