@@ -64,6 +64,11 @@ fn every_semantic_error_is_listed() {
 }
 
 #[test]
+fn bad_reinforcement_windows_are_located() {
+    insta::assert_snapshot!(check_error("windows.toml"));
+}
+
+#[test]
 fn absurd_sizes_are_refused() {
     insta::assert_snapshot!(check_error("absurd.toml"));
     insta::assert_snapshot!(check_error("absurd_ticks.toml"));

@@ -1,8 +1,11 @@
 //! Phase 1: scheduled events (stance and truce changes, reinforcements,
-//! orders, strikes), applied at the start of their tick in file order.
+//! orders, strikes), applied at the start of their tick in file order. A
+//! reinforcement over a window only starts its stream here ([`Arrivals`]);
+//! phase 4 integrates it.
 
 use bevy_ecs::prelude::*;
 
+use crate::arrivals::{Arrivals, Stream};
 use crate::force::{Allegiance, ForceIndex, ForceTable, Morale, Orders, Strength};
 use crate::metrics::{Clock, LogEvent, Metrics};
 use crate::relation::RelationMatrix;
@@ -28,10 +31,12 @@ pub type EventQuery<'w, 's> = Query<
 
 /// Applies every event due at the current tick. `forces` is called only
 /// if one is due (fetching the query has a cost in every tick).
+#[allow(clippy::too_many_arguments)]
 pub fn apply_scheduled_events<'w, 's>(
     theatre: &Theatre,
     clock: &Clock,
     cursor: &mut EventCursor,
+    arrivals: &mut Arrivals,
     relations: &mut RelationMatrix,
     metrics: &mut Metrics,
     table: &mut ForceTable,
@@ -78,6 +83,16 @@ pub fn apply_scheduled_events<'w, 's>(
                     }
                 }
             }
+            Action::ReinforceOver {
+                force,
+                strength,
+                hours: window,
+            } => arrivals.start(Stream {
+                force: *force as u32,
+                rate_per_hour: strength / window,
+                from_hours: ev.hours,
+                to_hours: ev.hours + window,
+            }),
             Action::Order {
                 force,
                 posture,

@@ -116,12 +116,17 @@ pub struct ForceRow {
     pub objective_site: Option<u32>,
     /// km/h.
     pub speed_kmh: f64,
+    /// Set only during a mean-field combat phase, for a force that has no
+    /// personnel at the start of the tick but receives some during it (a
+    /// reinforcement over a window): it fights as they arrive.
+    pub arriving: bool,
 }
 
 impl ForceRow {
-    /// Still has personnel.
+    /// Still has personnel (or, during a mean-field combat phase, is
+    /// receiving some: [`Self::arriving`]).
     pub fn alive(&self) -> bool {
-        self.strength > 0.0
+        self.strength > 0.0 || self.arriving
     }
 }
 
@@ -146,6 +151,10 @@ pub struct ForceTable {
     pub stale: bool,
     /// The forces whose rows the last index moved (scratch).
     pub(crate) moved: Vec<u32>,
+    /// The personnel that reinforcements over a window brought each force
+    /// this tick, (force, personnel), in the table's strength already: the
+    /// write-back adds them to the initial strength too.
+    pub arrived: Vec<(u32, f64)>,
     /// Counts the changes of whether a force is alive or broken, or of its
     /// objective (deaths and breaks in [`crate::combat::sync_strengths`],
     /// and every full copy): what is derived from those knows from it

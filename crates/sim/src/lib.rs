@@ -16,6 +16,7 @@
 //! println!("{} pairs tracked", outcome.pairs.len());
 //! ```
 
+pub mod arrivals;
 pub mod combat;
 pub mod events;
 pub mod force;

@@ -45,6 +45,7 @@ pub(crate) fn row(
         domain: Domain::Ground,
         objective_site: None,
         speed_kmh: speed,
+        arriving: false,
     }
 }
 

@@ -9,7 +9,7 @@
 //! 2. movement ([`move_forces`]): orders and movement, around zones;
 //! 3. index ([`index_forces`]): force table and neighbour lists;
 //! 4. combat ([`resolve_combat`]): Lanchester attrition between hostile
-//!    forces;
+//!    forces, with the reinforcements arriving over a window as a source;
 //! 5. sites ([`update_sites`]): capture, output, competition;
 //! 6. friction ([`resolve_friction`]): incidents, escalation, incursions;
 //! 7. clock: advance the clock.
@@ -24,6 +24,7 @@ use std::sync::Arc;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
 
+use crate::arrivals::Arrivals;
 use crate::combat::{CombatScratch, resolve_combat, sync_strengths};
 use crate::events::{EventCursor, EventQuery, apply_scheduled_events};
 use crate::force::{
@@ -84,6 +85,7 @@ fn tick(
     batch: Res<Batch>,
     mut clock: ResMut<Clock>,
     mut cursor: ResMut<EventCursor>,
+    mut arrivals: ResMut<Arrivals>,
     mut relations: ResMut<RelationMatrix>,
     mut metrics: ResMut<Metrics>,
     mut table: ResMut<ForceTable>,
@@ -102,6 +104,7 @@ fn tick(
             th,
             &clock,
             &mut cursor,
+            &mut arrivals,
             &mut relations,
             &mut metrics,
             &mut table,
@@ -121,20 +124,25 @@ fn tick(
         );
         // 3. Force table and neighbour lists.
         index_forces(th, &relations, &mut table, &mut near, || forces.p2());
-        // 4. Combat; the strengths it changed in the table are written
-        // back to the components, with breaks and deaths.
+        // 4. Combat, with the reinforcements arriving over a window; the
+        // strengths it changed in the table are written back to the
+        // components, with breaks and deaths.
         let hours = clock.hours() + clock.dt_hours;
         if resolve_combat(
             th,
             &clock,
             &relations,
             &near,
+            &arrivals,
             &mut table,
             &mut rng,
             &mut metrics,
             &mut scratch.combat,
         ) {
             sync_strengths(&mut table, forces.p3(), &mut metrics, hours);
+        }
+        if !arrivals.streams().is_empty() {
+            arrivals.retire(hours);
         }
         // 5. Sites.
         update_sites(
@@ -251,6 +259,7 @@ impl Sim {
             w.insert_resource(FrictionState::new(th.pairs.len()));
         }
         w.insert_resource(EventCursor(0));
+        w.insert_resource(Arrivals::default());
         w.insert_resource(Competition::default());
         w.insert_resource(ForceTable::default());
         // The lists keep their buffers from run to run; their contents are

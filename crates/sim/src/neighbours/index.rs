@@ -44,6 +44,7 @@ pub fn index_forces<'w, 's>(
         domain: Domain::Ground,
         objective_site: None,
         speed_kmh: 0.0,
+        arriving: false,
     };
     // Every force keeps its entity for the whole run, so every row is
     // overwritten: the table is laid out afresh (rows of missing forces
@@ -67,6 +68,7 @@ pub fn index_forces<'w, 's>(
                     _ => None,
                 },
                 speed_kmh: orders.speed_kmh,
+                arriving: false,
             };
             written += 1;
         }

@@ -372,7 +372,8 @@ pub struct ZoneSpec {
 /// A scheduled event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventSpec {
-    /// Tick at whose start it applies: ⌈hours / tick⌉.
+    /// Tick at whose start it applies: ⌈hours / tick⌉; for a reinforcement
+    /// over a window, the tick that contains its start, ⌊hours / tick⌋.
     pub tick: u32,
     /// Time from the start, hours.
     pub hours: f64,
@@ -410,6 +411,17 @@ pub enum Action {
         force: usize,
         /// Personnel added.
         strength: f64,
+    },
+    /// Add personnel at a constant rate over a window: `strength / hours`
+    /// personnel per hour from the event's time for `hours` hours (the part
+    /// past the horizon never arrives).
+    ReinforceOver {
+        /// Force index.
+        force: usize,
+        /// Personnel added over the whole window.
+        strength: f64,
+        /// Length of the window, hours (> 0).
+        hours: f64,
     },
     /// New orders.
     Order {

@@ -471,7 +471,7 @@ pub enum EventKind {
     Deconfliction,
     /// Add `truce` to `between`.
     Truce,
-    /// Add `strength` personnel to `force`.
+    /// Add `strength` personnel to `force`, at once or over `over_hours`.
     Reinforce,
     /// Give `force` a new `posture` (and `objective`, `objective_at` or `route`).
     Order,
@@ -508,6 +508,12 @@ pub struct RawEvent {
     /// `reinforce`: personnel added.
     #[serde(default)]
     pub strength: Option<f64>,
+    /// `reinforce`: hours over which `strength` arrives at a constant rate,
+    /// from the event's time; absent, it arrives at once. Left out of the
+    /// serialized form when absent, so that the content hash of a file
+    /// without it is what it was before the key existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub over_hours: Option<f64>,
     /// `order`: the new posture.
     #[serde(default)]
     pub posture: Option<Posture>,

@@ -45,17 +45,26 @@ impl Checker {
                     ),
                 );
             }
+            // A reinforcement over a window starts arriving at its exact
+            // time, within the tick that contains it; every other event
+            // waits for the next tick boundary.
+            let window = ev.kind == EventKind::Reinforce && ev.over_hours.is_some();
             let tick = if tick_hours > 0.0 && hours.is_finite() {
-                ((hours / tick_hours) - 1e-9)
-                    .ceil()
-                    .max(0.0)
-                    .min(u32::MAX as f64) as u32
+                let ticks = (hours / tick_hours) - 1e-9;
+                let tick = if window { ticks.floor() } else { ticks.ceil() };
+                tick.max(0.0).min(u32::MAX as f64) as u32
             } else {
                 0
             };
             // Within the horizon but inside a last tick that the tick length
             // does not fill: the next tick boundary is the horizon itself.
-            if day_ok && hour_ok && ticks > 0 && hours < self.horizon_hours && tick >= ticks {
+            if !window
+                && day_ok
+                && hour_ok
+                && ticks > 0
+                && hours < self.horizon_hours
+                && tick >= ticks
+            {
                 self.err(
                     &e,
                     "day",
@@ -129,12 +138,26 @@ impl Checker {
             }
             EventKind::Reinforce => {
                 let force = need_force(self);
+                // Checked before `strength`, which may be missing.
+                let hours = match ev.over_hours {
+                    None => Some(None),
+                    Some(h) => {
+                        let max = LIMITS.horizon_days * 24.0;
+                        self.range(e, "over_hours", h, 0.0, max, true)
+                            .then_some(Some(h))
+                    }
+                };
                 let strength = self.required(e, "strength", ev.strength)?;
-                self.range(e, "strength", strength, 0.0, LIMITS.strength, false)
-                    .then_some(Action::Reinforce {
-                        force: force?,
+                let strength_ok = self.range(e, "strength", strength, 0.0, LIMITS.strength, false);
+                let (force, hours) = (force?, hours?);
+                strength_ok.then_some(match hours {
+                    None => Action::Reinforce { force, strength },
+                    Some(hours) => Action::ReinforceOver {
+                        force,
                         strength,
-                    })
+                        hours,
+                    },
+                })
             }
             EventKind::Order => {
                 let force = need_force(self);
@@ -218,7 +241,7 @@ fn foreign_fields(ev: &RawEvent) -> Vec<(&'static str, bool)> {
                 | (Deconfliction, "deconfliction")
                 | (Truce, "truce")
                 | (Reinforce | Order | Strike, "force")
-                | (Reinforce, "strength")
+                | (Reinforce, "strength" | "over_hours")
                 | (Order, "posture" | "objective" | "objective_at" | "route")
                 | (Strike, "losses" | "by")
         )
@@ -230,6 +253,7 @@ fn foreign_fields(ev: &RawEvent) -> Vec<(&'static str, bool)> {
         ("truce", ev.truce.is_some()),
         ("force", ev.force.is_some()),
         ("strength", ev.strength.is_some()),
+        ("over_hours", ev.over_hours.is_some()),
         ("posture", ev.posture.is_some()),
         ("objective", ev.objective.is_some()),
         ("objective_at", ev.objective_at.is_some()),
@@ -261,5 +285,48 @@ mod tests {
         assert!(e.contains("inside the last tick (from hour 45)"), "{e}");
         let e = errors(days, 5.0, &event(47.5));
         assert!(e.contains("would never apply"), "{e}");
+    }
+
+    #[test]
+    fn a_reinforcement_window_is_checked_and_located() {
+        let force = "[[force]]\nid = \"f\"\nfaction = \"a\"\nposition = { x_km = 0, y_km = 0 }\nstrength = 0\n";
+        let event = |hours: f64, over: &str| {
+            let (day, hour) = ((hours / 24.0f64).floor(), hours % 24.0);
+            format!(
+                "{force}[[event]]\nday = {day}\nhour = {hour}\nkind = \"reinforce\"\nforce = \"f\"\nstrength = 100\n{over}"
+            )
+        };
+        // 10 ticks of 5 h: [0, 48), the last tick [45, 48).
+        assert_eq!(errors(2.0, 5.0, &event(3.0, "over_hours = 12\n")), "");
+        // Past the horizon: allowed (what falls after it never arrives).
+        assert_eq!(errors(2.0, 5.0, &event(40.0, "over_hours = 100\n")), "");
+        // Inside the short last tick: a window starts at once.
+        assert_eq!(errors(2.0, 5.0, &event(46.0, "over_hours = 1\n")), "");
+        let e = errors(2.0, 5.0, &event(46.0, ""));
+        assert!(e.contains("would never apply"), "{e}");
+        for (over, msg) in [
+            (
+                "-6",
+                "event #1 (reinforce): `over_hours` must be in (0, 87600], found `-6`",
+            ),
+            (
+                "0",
+                "event #1 (reinforce): `over_hours` must be in (0, 87600], found `0`",
+            ),
+            (
+                "nan",
+                "event #1 (reinforce): `over_hours` must be a finite number, found `NaN`",
+            ),
+            ("1e6", "`over_hours` must be in (0, 87600], found `1000000`"),
+        ] {
+            let e = errors(2.0, 5.0, &event(3.0, &format!("over_hours = {over}\n")));
+            assert!(e.contains(msg), "{over}: {e}");
+        }
+        let stance = "[[event]]\nday = 0\nkind = \"stance\"\nbetween = [\"a\", \"b\"]\nstance = \"neutral\"\nover_hours = 3\n";
+        let e = errors(2.0, 5.0, stance);
+        assert!(
+            e.contains("event #1 (stance): `over_hours` does not apply to a `stance` event"),
+            "{e}"
+        );
     }
 }

@@ -103,7 +103,9 @@ impl Checker {
             + events
                 .iter()
                 .map(|e| match e.action {
-                    Action::Reinforce { strength, .. } => strength,
+                    Action::Reinforce { strength, .. } | Action::ReinforceOver { strength, .. } => {
+                        strength
+                    }
                     _ => 0.0,
                 })
                 .sum::<f64>();
