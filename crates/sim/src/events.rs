@@ -6,6 +6,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::arrivals::{Arrivals, Stream};
+use crate::attacks::Attacks;
 use crate::force::{Allegiance, ForceIndex, ForceTable, Morale, Orders, Strength};
 use crate::metrics::{Clock, LogEvent, Metrics};
 use crate::relation::RelationMatrix;
@@ -37,6 +38,7 @@ pub fn apply_scheduled_events<'w, 's>(
     clock: &Clock,
     cursor: &mut EventCursor,
     arrivals: &mut Arrivals,
+    attacks: &mut Attacks,
     relations: &mut RelationMatrix,
     metrics: &mut Metrics,
     table: &mut ForceTable,
@@ -98,7 +100,9 @@ pub fn apply_scheduled_events<'w, 's>(
                 posture,
                 objective,
                 route,
+                attack,
             } => {
+                attacks.order(*force as u32, *attack);
                 for (idx, _, _, mut orders, _) in &mut forces {
                     if idx.0 as usize == *force {
                         orders.posture = *posture;

@@ -17,6 +17,7 @@
 //! ```
 
 pub mod arrivals;
+pub mod attacks;
 pub mod combat;
 pub mod events;
 pub mod force;

@@ -102,6 +102,7 @@ impl Theatre {
                     weapon_range_km: s.capture_radius_km,
                     domain: Domain::Ground,
                     respects_zones: true,
+                    attack: None,
                 });
                 garrison_of.push(Some(si));
             }

@@ -6,6 +6,8 @@
 //! [`Sim::step`], the rest of the run for [`Sim::finish`]):
 //!
 //! 1. events ([`apply_scheduled_events`]): scheduled events due this tick;
+//!    then deliberate attacks that meet their target open fire
+//!    ([`open_fire`]);
 //! 2. movement ([`move_forces`]): orders and movement, around zones;
 //! 3. index ([`index_forces`]): force table and neighbour lists;
 //! 4. combat ([`resolve_combat`]): Lanchester attrition between hostile
@@ -25,6 +27,7 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
 
 use crate::arrivals::Arrivals;
+use crate::attacks::{Attacks, open_fire};
 use crate::combat::{CombatScratch, resolve_combat, sync_strengths};
 use crate::events::{EventCursor, EventQuery, apply_scheduled_events};
 use crate::force::{
@@ -86,6 +89,7 @@ fn tick(
     mut clock: ResMut<Clock>,
     mut cursor: ResMut<EventCursor>,
     mut arrivals: ResMut<Arrivals>,
+    mut attacks: ResMut<Attacks>,
     mut relations: ResMut<RelationMatrix>,
     mut metrics: ResMut<Metrics>,
     mut table: ResMut<ForceTable>,
@@ -105,11 +109,24 @@ fn tick(
             &clock,
             &mut cursor,
             &mut arrivals,
+            &mut attacks,
             &mut relations,
             &mut metrics,
             &mut table,
             || forces.p0(),
         );
+        // 1b. Deliberate attacks that meet their target open fire.
+        if !attacks.is_empty() {
+            open_fire(
+                th,
+                &clock,
+                &table,
+                &near,
+                &mut relations,
+                &mut metrics,
+                &mut attacks,
+            );
+        }
         // 2. Orders and movement.
         move_forces(
             th,
@@ -260,6 +277,7 @@ impl Sim {
         }
         w.insert_resource(EventCursor(0));
         w.insert_resource(Arrivals::default());
+        w.insert_resource(Attacks::new(&th));
         w.insert_resource(Competition::default());
         w.insert_resource(ForceTable::default());
         // The lists keep their buffers from run to run; their contents are

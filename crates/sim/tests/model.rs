@@ -705,6 +705,93 @@ fn a_garrison_breaks_by_the_square_law_and_withdraws() {
     assert!((y + 4.0 * (48.0 - broken_at)).abs() < 1e-9, "y = {y}");
 }
 
+/// A column of a on `assault`, 20 km from b's site, 1 km/h, weapon range
+/// 5 km, fire 2 an hour (0.004 × 500), with `edit` applied; a and b rivals
+/// without friction, mean-field combat.
+fn attack_scenario(garrison: f64, edit: impl FnOnce(Force) -> Force) -> Fixture {
+    scenario(2.0, 1.0)
+        .model("combat", "mode", "mean_field")
+        .model("combat", "garrison_lethality", 0)
+        .model("friction", "base_hazard_per_hour", 0)
+        .model("friction", "first_contact_surge", 0)
+        .factions(["a", "b"])
+        .relation(["a", "b"], "rival", |r| r)
+        .site("post", "town", (0.0, 0.0), |s| {
+            s.owner("b").capture_radius_km(3).garrison(garrison)
+        })
+        .force("col", "a", (20.0, 0.0), |f| {
+            edit(
+                f.strength(500)
+                    .lethality(0.004)
+                    .weapon_range_km(5)
+                    .break_point(0)
+                    .speed_kmh(1)
+                    .posture("assault")
+                    .objective("post"),
+            )
+        })
+}
+
+/// (hour of the first engagement, hour of the capture) in one run.
+fn attack_hours(s: &Fixture) -> (Option<f64>, Option<f64>) {
+    let o = &outcomes(&theatre(s), 1, 1)[0];
+    (
+        o.pairs[0].first_engagement_h,
+        o.owner_changes.first().map(|c| c.hours),
+    )
+}
+
+/// A deliberate attack opens fire, at the start of a tick, when its target
+/// is first within its weapon range: the column is 5 km from the garrison
+/// after ⌈(20 − 5)/1⌉ = 15 moves, so the engagement is at hour 15, and the
+/// pair is hostile from then on. The garrison of 20 loses 2 an hour from
+/// tick 15 and breaks below 6 after ⌈14/2 + ε⌉ = 8 ticks, at hour 23; the
+/// column is inside the 3 km radius from hour 17: the site falls at 23.
+/// Without a garrison the attack opens when the column enters the radius
+/// of the site b holds (start of tick 17), and the site falls in that tick
+/// (hour 18). Without `attack` the rival never fires and cannot take the
+/// site.
+#[test]
+fn a_deliberate_attack_opens_fire_when_it_meets_its_target() {
+    let attack: Edit<Force> = |f| f.attack("b");
+    assert_eq!(
+        attack_hours(&attack_scenario(20.0, attack)),
+        (Some(15.0), Some(23.0))
+    );
+    assert_eq!(
+        attack_hours(&attack_scenario(0.0, attack)),
+        (Some(17.0), Some(18.0))
+    );
+    let none: Edit<Force> = |f| f;
+    assert_eq!(attack_hours(&attack_scenario(20.0, none)), (None, None));
+    let o = &outcomes(&theatre(&attack_scenario(20.0, attack)), 1, 1)[0];
+    let p = &o.pairs[0];
+    assert_eq!((p.incidents, p.clashes, p.engagements), (1, 1, 1));
+    assert_eq!(o.site_owner_end, vec![Some(0)]);
+}
+
+/// An `order` gives or takes away an attack: the column, 20 km out, is
+/// ordered to attack at hour 3 with a weapon range of 30 km (in range at
+/// once), so fire opens at the start of tick 3; an order without `attack`
+/// before contact calls the file's attack off.
+#[test]
+fn orders_give_and_call_off_attacks() {
+    let far: Edit<Force> = |f| f.weapon_range_km(30).posture("hold");
+    let s = attack_scenario(20.0, far).event(0, "order", |e| {
+        e.hour(3)
+            .force("col")
+            .posture("assault")
+            .objective("post")
+            .attack("b")
+    });
+    assert_eq!(attack_hours(&s).0, Some(3.0));
+    let attack: Edit<Force> = |f| f.attack("b");
+    let s = attack_scenario(20.0, attack).event(0, "order", |e| {
+        e.hour(3).force("col").posture("assault").objective("post")
+    });
+    assert_eq!(attack_hours(&s), (None, None));
+}
+
 #[test]
 fn incursions_into_an_exclusion_zone_have_their_own_hazard() {
     let s = scenario(5.0, 1.0)

@@ -244,6 +244,8 @@ pub struct ForceSpec {
     pub domain: Domain,
     /// Goes around exclusion zones.
     pub respects_zones: bool,
+    /// The faction it attacks deliberately (posture `assault`), if any.
+    pub attack: Option<FactionId>,
 }
 
 /// A validated supply site.
@@ -433,6 +435,8 @@ pub enum Action {
         objective: Option<Objective>,
         /// New route (patrol), if any.
         route: Vec<Vec2>,
+        /// The faction it attacks (posture `assault`), if any.
+        attack: Option<FactionId>,
     },
     /// A strike removes a fraction of a force.
     Strike {

@@ -286,6 +286,10 @@ pub struct RawForce {
     /// Goes around exclusion zones of non-allied owners. Default true.
     #[serde(default = "yes")]
     pub respects_zones: bool,
+    /// A deliberate attack: the id of a non-allied faction this force, on
+    /// `assault`, opens fire on when it first meets it (docs/model.md §4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attack: Option<String>,
 }
 
 fn default_posture() -> Posture {
@@ -526,6 +530,9 @@ pub struct RawEvent {
     /// `order`: patrol route.
     #[serde(default)]
     pub route: Option<Vec<RawPosition>>,
+    /// `order`: the faction the force attacks (with posture `assault`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attack: Option<String>,
     /// `strike`: fraction of strength lost, in [0, 1].
     #[serde(default)]
     pub losses: Option<f64>,

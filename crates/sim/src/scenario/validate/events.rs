@@ -75,7 +75,7 @@ impl Checker {
                     ),
                 );
             }
-            let action = self.action(&e, ev, fidx, fo_idx, sidx);
+            let action = self.action(&e, ev, raw, fidx, fo_idx, sidx);
             // Fields that do not belong to this kind are mistakes too.
             for (field, present) in foreign_fields(ev) {
                 if present {
@@ -103,6 +103,7 @@ impl Checker {
         &mut self,
         e: &str,
         ev: &RawEvent,
+        raw: &RawScenario,
         fidx: &HashMap<&str, FactionId>,
         fo_idx: &HashMap<&str, usize>,
         sidx: &HashMap<&str, usize>,
@@ -166,11 +167,14 @@ impl Checker {
                     self.objective(e, ev.objective.as_ref(), ev.objective_at.as_ref(), sidx);
                 let route = self.route(e, ev.route.as_deref().unwrap_or(&[]));
                 self.posture(e, posture, objective.is_some(), route.len() >= 2);
+                let own = force.and_then(|f| fidx.get(raw.forces[f].faction.as_str()).copied());
+                let attack = self.attack(e, ev.attack.as_deref(), own, posture, fidx);
                 Some(Action::Order {
                     force: force?,
                     posture,
                     objective,
                     route,
+                    attack,
                 })
             }
             EventKind::Strike => {
@@ -242,7 +246,10 @@ fn foreign_fields(ev: &RawEvent) -> Vec<(&'static str, bool)> {
                 | (Truce, "truce")
                 | (Reinforce | Order | Strike, "force")
                 | (Reinforce, "strength" | "over_hours")
-                | (Order, "posture" | "objective" | "objective_at" | "route")
+                | (
+                    Order,
+                    "posture" | "objective" | "objective_at" | "route" | "attack"
+                )
                 | (Strike, "losses" | "by")
         )
     };
@@ -258,6 +265,7 @@ fn foreign_fields(ev: &RawEvent) -> Vec<(&'static str, bool)> {
         ("objective", ev.objective.is_some()),
         ("objective_at", ev.objective_at.is_some()),
         ("route", ev.route.is_some()),
+        ("attack", ev.attack.is_some()),
         ("losses", ev.losses.is_some()),
         ("by", ev.by.is_some()),
     ]

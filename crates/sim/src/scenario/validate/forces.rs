@@ -56,6 +56,7 @@ impl Checker {
                 {
                     self.err(&e, "speed_kmh", "must be positive for a moving posture");
                 }
+                let attack = self.attack(&e, f.attack.as_deref(), faction, f.posture, fidx);
                 let withdraw_to = match &f.withdraw_to {
                     Some(p) => self.position(&e, "withdraw_to", p).unwrap_or(position),
                     None => position,
@@ -77,9 +78,33 @@ impl Checker {
                     weapon_range_km: f.weapon_range_km,
                     domain: f.domain,
                     respects_zones: f.respects_zones,
+                    attack,
                 }
             })
             .collect()
+    }
+
+    /// The faction of a deliberate attack: a known faction other than the
+    /// attacker's own (`faction`; `None` for an order, whose force may be
+    /// unknown), with posture `assault`.
+    pub(super) fn attack(
+        &mut self,
+        e: &str,
+        attack: Option<&str>,
+        faction: impl Into<Option<FactionId>>,
+        posture: Posture,
+        fidx: &HashMap<&str, FactionId>,
+    ) -> Option<FactionId> {
+        let target = self.faction_ref(e, "attack", attack?, fidx)?;
+        if faction.into() == Some(target) {
+            self.err(e, "attack", "names the force's own faction");
+            return None;
+        }
+        if posture != Posture::Assault {
+            self.err(e, "attack", "needs posture `assault`");
+            return None;
+        }
+        Some(target)
     }
 
     /// The objective of `objective` (a site id) or `objective_at` (a
@@ -143,5 +168,74 @@ impl Checker {
     /// The route's points; those that fail are left out (with their errors).
     pub(super) fn route(&mut self, e: &str, route: &[RawPosition]) -> Vec<Vec2> {
         self.positions(e, "route", route).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::errors;
+
+    /// A force `col` of `a` with `keys`, and `more` after it.
+    fn col(keys: &str, more: &str) -> String {
+        format!(
+            "[[force]]\nid = \"col\"\nfaction = \"a\"\nposition = {{ x_km = 0, y_km = 0 }}\nstrength = 10\nspeed_kmh = 1\nobjective_at = {{ x_km = 5, y_km = 0 }}\n{keys}\n{more}"
+        )
+    }
+
+    #[test]
+    fn an_attack_names_another_faction_and_needs_an_assault() {
+        let assault = "posture = \"assault\"\n";
+        assert_eq!(
+            errors(1.0, 1.0, &col(&format!("{assault}attack = \"b\""), "")),
+            ""
+        );
+        let cases = [
+            (
+                format!("{assault}attack = \"a\""),
+                "force `col`: `attack` names the force's own faction",
+            ),
+            (format!("{assault}attack = \"z\""), "force `col`: `attack`"),
+            (
+                "posture = \"advance\"\nattack = \"b\"".to_string(),
+                "force `col`: `attack` needs posture `assault`",
+            ),
+        ];
+        for (keys, expect) in cases {
+            let e = errors(1.0, 1.0, &col(&keys, ""));
+            assert!(e.contains(expect), "{keys}: {e}");
+            assert_eq!(e.lines().count(), 1, "{keys}: {e}");
+        }
+        // In an order: the same checks, against the ordered force's faction.
+        let order = |keys: &str| {
+            format!(
+                "[[event]]\nday = 0\nhour = 1\nkind = \"order\"\nforce = \"col\"\nobjective_at = {{ x_km = 5, y_km = 0 }}\n{keys}\n"
+            )
+        };
+        let ok = order("posture = \"assault\"\nattack = \"b\"");
+        assert_eq!(errors(1.0, 1.0, &col("", &ok)), "");
+        let e = errors(
+            1.0,
+            1.0,
+            &col("", &order("posture = \"assault\"\nattack = \"a\"")),
+        );
+        assert!(
+            e.contains("event #1 (order): `attack` names the force's own faction"),
+            "{e}"
+        );
+        let e = errors(
+            1.0,
+            1.0,
+            &col("", &order("posture = \"advance\"\nattack = \"b\"")),
+        );
+        assert!(
+            e.contains("event #1 (order): `attack` needs posture `assault`"),
+            "{e}"
+        );
+        let stance = "[[event]]\nday = 0\nkind = \"stance\"\nbetween = [\"a\", \"b\"]\nstance = \"hostile\"\nattack = \"b\"\n";
+        let e = errors(1.0, 1.0, &col("", stance));
+        assert!(
+            e.contains("event #1 (stance): `attack` does not apply to a `stance` event"),
+            "{e}"
+        );
     }
 }
