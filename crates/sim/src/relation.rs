@@ -3,7 +3,7 @@
 use bevy_ecs::prelude::Resource;
 
 use crate::geo::Vec2;
-use crate::scenario::{FactionId, Stance, Truce};
+use crate::scenario::{Channel, FactionId, Stance, Truce};
 use crate::theatre::Theatre;
 
 /// Stances, deconfliction, truces and clash counts between every pair of
@@ -12,7 +12,12 @@ use crate::theatre::Theatre;
 pub struct RelationMatrix {
     n: usize,
     stance: Vec<Stance>,
+    /// The effectiveness each pair's own channel has (file and events).
+    own_deconfliction: Vec<f64>,
+    /// The effectiveness that acts on each pair: its own, or that of a
+    /// channel serving it, whichever is larger (docs/model.md §7.2).
     deconfliction: Vec<f64>,
+    channels: Vec<Channel>,
     hostile_after: Vec<Option<u32>>,
     truces: Vec<Vec<Truce>>,
     clashes: Vec<u32>,
@@ -33,7 +38,9 @@ impl RelationMatrix {
         let mut m = Self {
             n,
             stance: Vec::with_capacity(n * n),
-            deconfliction: Vec::with_capacity(n * n),
+            own_deconfliction: Vec::with_capacity(n * n),
+            deconfliction: Vec::new(),
+            channels: rel.channels.clone(),
             hostile_after: Vec::with_capacity(n * n),
             truces: Vec::with_capacity(n * n),
             clashes: vec![0; n * n],
@@ -44,12 +51,33 @@ impl RelationMatrix {
             for b in 0..n {
                 let r = rel.get(FactionId(a as u16), FactionId(b as u16));
                 m.stance.push(r.stance);
-                m.deconfliction.push(r.deconfliction);
+                m.own_deconfliction.push(r.deconfliction);
                 m.hostile_after.push(r.hostile_after_clashes);
                 m.truces.push(r.truces.clone());
             }
         }
+        m.serve();
         m
+    }
+
+    /// The effective deconfliction of every pair: its own, raised to
+    /// `relay^k · e(principals)` for each channel that serves it with `k`
+    /// covered parties.
+    fn serve(&mut self) {
+        self.deconfliction.clone_from(&self.own_deconfliction);
+        for c in &self.channels {
+            let [pa, pb] = c.principals;
+            let e = self.own_deconfliction[pa.index() * self.n + pb.index()];
+            for (x, y, k) in c.served() {
+                let v = c.relay.powi(k) * e;
+                for i in [
+                    x.index() * self.n + y.index(),
+                    y.index() * self.n + x.index(),
+                ] {
+                    self.deconfliction[i] = self.deconfliction[i].max(v);
+                }
+            }
+        }
     }
 
     fn ix(&self, a: FactionId, b: FactionId) -> usize {
@@ -96,8 +124,14 @@ impl RelationMatrix {
     /// Sets the deconfliction effectiveness (both directions).
     pub fn set_deconfliction(&mut self, a: FactionId, b: FactionId, v: f64) {
         let (i, j) = (self.ix(a, b), self.ix(b, a));
-        self.deconfliction[i] = v;
-        self.deconfliction[j] = v;
+        self.own_deconfliction[i] = v;
+        self.own_deconfliction[j] = v;
+        if self.channels.is_empty() {
+            self.deconfliction[i] = v;
+            self.deconfliction[j] = v;
+        } else {
+            self.serve();
+        }
         self.revision += 1;
     }
 

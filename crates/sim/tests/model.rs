@@ -313,6 +313,61 @@ fn events_change_the_hazard_from_their_tick_on() {
     assert_hazard_hours(11, cases);
 }
 
+/// A channel serves the factions it covers: c, covered on a's side of the
+/// a–b channel (0.8, relay 0.5), meets b with e = 0.5 × 0.8 = 0.4, so its
+/// hazard is that of no channel × (1 − 0.4) with the full weight; with c
+/// covered on a's side and d on b's, a c–d contact has two covered parties,
+/// e = 0.5² × 0.8 = 0.2. A deconfliction event on a–b on day 4 (0.2) carries
+/// over to them from that tick: 0.1 for c–b. A pair's own channel, if
+/// stronger, is kept (c–b at 0.7).
+#[test]
+fn a_channel_serves_the_factions_it_covers() {
+    // Factions c and b (or c and d) first, so that their pair is the
+    // first tracked one.
+    let case = |factions: [&str; 4], second: &'static str, edit: Edit<Fixture>| {
+        let s = scenario(10.0, 1.0)
+            .factions(factions)
+            .relation(["a", "b"], "neutral", |r| {
+                r.deconfliction(0.8).covers(&["c"], &["d"]).relay(0.5)
+            })
+            .relation(["c", second], "neutral", |r| r)
+            .force("fc", "c", (0.0, 0.0), |f| f.strength(1000))
+            .force("fx", second, (1.0, 0.0), |f| f.strength(1000));
+        let s = no_hawkes(s)
+            .model("friction", "base_hazard_per_hour", 0.2)
+            .model("friction", "deconfliction_hazard_weight", 1);
+        edit(s)
+    };
+    let none: Edit<Fixture> = |s| s;
+    let event: Edit<Fixture> = |s| {
+        s.event(4, "deconfliction", |e| {
+            e.between(["a", "b"]).deconfliction(0.2)
+        })
+    };
+    let own: Edit<Fixture> = |s| {
+        s.event(0, "deconfliction", |e| {
+            e.hour(1).between(["c", "b"]).deconfliction(0.7)
+        })
+    };
+    let cb = ["c", "b", "a", "d"];
+    let cd = ["c", "d", "a", "b"];
+    let cases = [
+        ("c–b, one covered party", case(cb, "b", none), 240.0 * 0.6),
+        ("c–d, two covered parties", case(cd, "d", none), 240.0 * 0.8),
+        (
+            "c–b, the channel weakened on day 4",
+            case(cb, "b", event),
+            96.0 * 0.6 + 144.0 * 0.9,
+        ),
+        (
+            "c–b, its own channel stronger",
+            case(cb, "b", own),
+            0.6 + 239.0 * 0.3,
+        ),
+    ];
+    assert_hazard_hours(12, cases);
+}
+
 #[test]
 fn self_excitation_gives_the_hawkes_expected_count() {
     // Constant background μ, kernel n β e^{−β t}:

@@ -146,12 +146,48 @@ impl Truce {
     }
 }
 
+/// A deconfliction channel of a pair that also serves other factions: the
+/// `covers` of a `[[relation]]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Channel {
+    /// The pair that runs the channel.
+    pub principals: [FactionId; 2],
+    /// The factions it serves on the side of each principal.
+    pub sides: [Vec<FactionId>; 2],
+    /// The share of the channel's effectiveness per covered party.
+    pub relay: f64,
+}
+
+impl Channel {
+    /// The pairs the channel serves besides its principals, with the number
+    /// of covered (non-principal) parties in each (1 or 2).
+    pub fn served(&self) -> Vec<(FactionId, FactionId, i32)> {
+        let side = |k: usize| -> Vec<(FactionId, i32)> {
+            std::iter::once((self.principals[k], 0))
+                .chain(self.sides[k].iter().map(|&f| (f, 1)))
+                .collect()
+        };
+        let (a, b) = (side(0), side(1));
+        let mut out = Vec::new();
+        for &(x, kx) in &a {
+            for &(y, ky) in &b {
+                if kx + ky > 0 && x != y {
+                    out.push((x, y, kx + ky));
+                }
+            }
+        }
+        out
+    }
+}
+
 /// The symmetric matrix of relations; unlisted pairs are neutral and every
 /// faction is allied with itself.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Relations {
     n: usize,
     cells: Vec<Relation>,
+    /// The deconfliction channels that serve more than their pair.
+    pub channels: Vec<Channel>,
 }
 
 impl Relations {
@@ -160,7 +196,11 @@ impl Relations {
         for i in 0..n {
             cells[i * n + i] = Relation::own();
         }
-        Self { n, cells }
+        Self {
+            n,
+            cells,
+            channels: Vec::new(),
+        }
     }
 
     /// The relation between `a` and `b` (symmetric).

@@ -170,6 +170,15 @@ pub struct RawRelation {
     /// `[[relation.truce]]`: truces in force during the run.
     #[serde(default, rename = "truce")]
     pub truces: Vec<RawTruce>,
+    /// The factions this pair's deconfliction channel also serves, on the
+    /// side of `between[0]` and of `between[1]` (a hotline one party uses on
+    /// behalf of others). Absent: the channel serves the pair alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub covers: Option<[Vec<String>; 2]>,
+    /// The share of the channel's effectiveness a covered faction gets, per
+    /// covered party of a pair, in [0, 1]. Default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relay: Option<f64>,
 }
 
 /// A truce: hazard scaled down during a time window, optionally in a region.

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use super::Checker;
 use super::checks::ent;
-use crate::scenario::raw::RawScenario;
-use crate::scenario::{Faction, FactionId, Relation, Relations, Stance};
+use crate::scenario::raw::{RawRelation, RawScenario};
+use crate::scenario::{Channel, Faction, FactionId, Relation, Relations, Stance};
 
 impl Checker {
     /// The factions, in file order.
@@ -76,6 +76,57 @@ impl Checker {
         Some([a, b])
     }
 
+    /// The channel of a relation with `covers`: known factions, none of
+    /// them a principal or on both sides, and a relay in [0, 1].
+    fn channel(
+        &mut self,
+        e: &str,
+        principals: [FactionId; 2],
+        r: &RawRelation,
+        fidx: &HashMap<&str, FactionId>,
+    ) -> Option<Channel> {
+        let relay = r.relay.unwrap_or(1.0);
+        let relay_ok = self.range(e, "relay", relay, 0.0, 1.0, false);
+        let Some(covers) = &r.covers else {
+            if r.relay.is_some() {
+                self.err(
+                    e,
+                    "relay",
+                    "needs `covers` (the factions the channel serves)",
+                );
+            }
+            return None;
+        };
+        let mut sides: [Vec<FactionId>; 2] = Default::default();
+        let mut ok = relay_ok;
+        for (k, ids) in covers.iter().enumerate() {
+            for id in ids {
+                let Some(f) = self.faction_ref(e, "covers", id, fidx) else {
+                    ok = false;
+                    continue;
+                };
+                if principals.contains(&f) {
+                    self.err(
+                        e,
+                        "covers",
+                        format!("lists `{id}`, a faction of the pair itself"),
+                    );
+                    ok = false;
+                } else if sides[1 - k].contains(&f) {
+                    self.err(e, "covers", format!("lists `{id}` on both sides"));
+                    ok = false;
+                } else if !sides[k].contains(&f) {
+                    sides[k].push(f);
+                }
+            }
+        }
+        ok.then_some(Channel {
+            principals,
+            sides,
+            relay,
+        })
+    }
+
     /// The relations of the `[[relation]]` tables; pairs not listed stay
     /// neutral.
     pub(super) fn relations(
@@ -113,6 +164,9 @@ impl Checker {
                 self.err(&e, "truce", "a truce needs a non-hostile stance to act on");
             }
             let truces = r.truces.iter().filter_map(|t| self.truce(&e, t)).collect();
+            if let Some(channel) = self.channel(&e, [a, b], r, fidx) {
+                rel.channels.push(channel);
+            }
             rel.set(
                 a,
                 b,
@@ -125,5 +179,58 @@ impl Checker {
             );
         }
         rel
+    }
+}
+
+#[cfg(test)]
+mod channel_tests {
+    use super::super::errors;
+
+    /// Factions c and d besides the a and b of `errors`, and the a–b
+    /// relation with `keys`.
+    fn relation(keys: &str) -> String {
+        format!(
+            "[[faction]]\nid = \"c\"\n[[faction]]\nid = \"d\"\n[[relation]]\nbetween = [\"a\", \"b\"]\nstance = \"neutral\"\ndeconfliction = 0.8\n{keys}\n"
+        )
+    }
+
+    #[test]
+    fn a_channel_covers_known_factions_once() {
+        assert_eq!(
+            errors(
+                1.0,
+                1.0,
+                &relation("covers = [[\"c\"], [\"d\"]]\nrelay = 0.5")
+            ),
+            ""
+        );
+        assert_eq!(
+            errors(1.0, 1.0, &relation("covers = [[], [\"c\", \"d\"]]")),
+            ""
+        );
+        let cases = [
+            ("covers = [[\"z\"], []]", "relation `a`–`b`: `covers`"),
+            (
+                "covers = [[\"b\"], []]",
+                "relation `a`–`b`: `covers` lists `b`, a faction of the pair itself",
+            ),
+            (
+                "covers = [[\"c\"], [\"c\"]]",
+                "relation `a`–`b`: `covers` lists `c` on both sides",
+            ),
+            (
+                "covers = [[\"c\"], []]\nrelay = 1.5",
+                "relation `a`–`b`: `relay`",
+            ),
+            (
+                "relay = 0.5",
+                "relation `a`–`b`: `relay` needs `covers` (the factions the channel serves)",
+            ),
+        ];
+        for (keys, expect) in cases {
+            let e = errors(1.0, 1.0, &relation(keys));
+            assert!(e.contains(expect), "{keys}: {e}");
+            assert_eq!(e.lines().count(), 1, "{keys}: {e}");
+        }
     }
 }
