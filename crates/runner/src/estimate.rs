@@ -154,6 +154,15 @@ pub struct PairEstimate {
     pub engagement: Proportion,
     /// P(the stance turned hostile by escalation).
     pub turned_hostile: Proportion,
+    /// P(the stance is hostile at the horizon).
+    pub hostile_at_end: Proportion,
+    /// Expected days spent hostile per run (by escalation or by scheduled
+    /// events).
+    pub expected_hostile_days: Mean,
+    /// P(at least one strike of a zone owner on an intruder of the pair).
+    pub punitive_strike: Proportion,
+    /// Expected strikes per run.
+    pub expected_punitive_strikes: Mean,
     /// Expected incidents per run.
     pub expected_incidents: Mean,
     /// Expected clashes per run.
@@ -279,6 +288,10 @@ pub fn estimate(th: &Theatre, st: &Stats) -> Estimates {
                 clash: wilson(ps.runs_clash, n),
                 engagement: wilson(ps.runs_engagement, n),
                 turned_hostile: wilson(ps.runs_hostile, n),
+                hostile_at_end: wilson(ps.runs_hostile_end, n),
+                expected_hostile_days: mean_interval(&ps.hostile_hours, n, FIXED * 24.0),
+                punitive_strike: wilson(ps.runs_punitive_strike, n),
+                expected_punitive_strikes: mean_interval(&ps.punitive_strikes, n, 1.0),
                 expected_incidents: mean_interval(&ps.incidents, n, 1.0),
                 expected_clashes: mean_interval(&ps.clashes, n, 1.0),
                 expected_engagements: mean_interval(&ps.engagements, n, 1.0),

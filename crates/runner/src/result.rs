@@ -201,22 +201,49 @@ pub fn table(doc: &ResultDoc) -> String {
     let _ = writeln!(o, "Time to first clash, days (quantiles over all runs):");
     let _ = writeln!(
         o,
-        "{:<22} {:>7} {:>7} {:>7} {:>7} {:>7}   {:>14}",
-        "pair", "10%", "25%", "50%", "75%", "90%", "turned hostile"
+        "{:<22} {:>7} {:>7} {:>7} {:>7} {:>7}   {:>14} {:>14} {:>16}",
+        "pair",
+        "10%",
+        "25%",
+        "50%",
+        "75%",
+        "90%",
+        "turned hostile",
+        "hostile at end",
+        "days hostile"
     );
     for p in &pairs {
         let q = &p.first_clash.quantiles_days;
+        let d = &p.expected_hostile_days;
         let _ = writeln!(
             o,
-            "{:<22} {:>7} {:>7} {:>7} {:>7} {:>7}   {:>13.1}%",
+            "{:<22} {:>7} {:>7} {:>7} {:>7} {:>7}   {:>13.1}% {:>13.1}% {:>16}",
             format!("{} – {}", p.a, p.b),
             days(q[0].1, h),
             days(q[1].1, h),
             days(q[2].1, h),
             days(q[3].1, h),
             days(q[4].1, h),
-            100.0 * p.turned_hostile.p
+            100.0 * p.turned_hostile.p,
+            100.0 * p.hostile_at_end.p,
+            format!("{:.2} ±{:.2}", d.mean, d.hi - d.mean)
         );
+    }
+    let struck: Vec<_> = pairs.iter().filter(|p| p.punitive_strike.k > 0).collect();
+    if !struck.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "Punitive strikes of zone owners on intruders, by pair:");
+        for p in struck {
+            let m = &p.expected_punitive_strikes;
+            let _ = writeln!(
+                o,
+                "  {:<24} P(any) {}   E[count] {:.2} ±{:.2}",
+                format!("{} – {}", p.a, p.b),
+                pct(&p.punitive_strike),
+                m.mean,
+                m.hi - m.mean
+            );
+        }
     }
     for (title, spots) in [
         ("Contact-line hotspots", &e.segment_hotspots),
@@ -246,7 +273,7 @@ pub fn table(doc: &ResultDoc) -> String {
     }
     if !e.zones.is_empty() {
         let _ = writeln!(o);
-        let _ = writeln!(o, "Zone incursion incidents:");
+        let _ = writeln!(o, "Punitive strikes on intruders, by zone:");
         for z in &e.zones {
             let _ = writeln!(
                 o,
@@ -329,6 +356,8 @@ pub fn csv(doc: &ResultDoc) -> anyhow::Result<String> {
             ("p_clash", &p.clash),
             ("p_engagement", &p.engagement),
             ("p_turned_hostile", &p.turned_hostile),
+            ("p_hostile_at_end", &p.hostile_at_end),
+            ("p_punitive_strike", &p.punitive_strike),
         ] {
             rec("pair", &sub, m, x.p, x.lo, x.hi)?;
         }
@@ -336,6 +365,8 @@ pub fn csv(doc: &ResultDoc) -> anyhow::Result<String> {
             ("expected_incidents", &p.expected_incidents),
             ("expected_clashes", &p.expected_clashes),
             ("expected_engagements", &p.expected_engagements),
+            ("expected_hostile_days", &p.expected_hostile_days),
+            ("expected_punitive_strikes", &p.expected_punitive_strikes),
         ] {
             rec("pair", &sub, m, x.mean, x.lo, x.hi)?;
         }

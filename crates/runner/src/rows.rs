@@ -2,7 +2,8 @@
 //!
 //! Columns: `run`, then for each tracked pair `A-B`: `A-B.incidents`,
 //! `A-B.clashes`, `A-B.engagements`, `A-B.first_incident_h`,
-//! `A-B.first_clash_h`, `A-B.first_engagement_h` (empty when none); for each
+//! `A-B.first_clash_h`, `A-B.first_engagement_h` (empty when none),
+//! `A-B.punitive_strikes`, `A-B.hostile_hours`, `A-B.hostile_at_end`; for each
 //! faction `F.casualties` and `F.revenue`; for each site `S.owner_end`. The
 //! rows are written to a temporary file and renamed into place only when the
 //! whole run completes.
@@ -44,6 +45,9 @@ impl RowsCsv {
                 "first_incident_h",
                 "first_clash_h",
                 "first_engagement_h",
+                "punitive_strikes",
+                "hostile_hours",
+                "hostile_at_end",
             ] {
                 header.push(format!("{p}.{m}"));
             }
@@ -92,6 +96,9 @@ impl RunSink for RowsCsv {
                 rec.push(opt(p.first_incident_h));
                 rec.push(opt(p.first_clash_h));
                 rec.push(opt(p.first_engagement_h));
+                rec.push(p.punitive_strikes.to_string());
+                rec.push(p.hostile_hours.to_string());
+                rec.push(p.hostile_at_end.to_string());
             }
             for f in 0..self.factions.len() {
                 rec.push(o.casualties[f].to_string());

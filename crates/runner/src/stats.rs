@@ -10,7 +10,8 @@
 //! None of the sums can overflow. Per run, a count is at most
 //! [`MAX_INCIDENTS_PER_RUN`] = 10⁹, and casualties and revenue are at most
 //! `LIMITS.total_strength` and `LIMITS.total_output` = 10¹¹ units, that is
-//! 10¹⁴ in fixed point; the runner accepts at most
+//! 10¹⁴ in fixed point (time hostile, at most the horizon of
+//! `LIMITS.horizon_days` · 24 hours, is far less); the runner accepts at most
 //! [`MAX_RUNS`](crate::replicate::MAX_RUNS) = 10⁹ runs, also when merging shards.
 //! So a sum of squares stays below 10²⁸ · 10⁹ = 10³⁷ < 2¹²⁸ ≈ 3.4 · 10³⁸, and a
 //! sum of counts below 10¹⁸ < 2⁶⁴ (the test `the_proven_bounds_fit` checks
@@ -67,6 +68,14 @@ pub struct PairStats {
     pub first_incident_bins: Vec<u64>,
     /// Runs by the bin of their first clash.
     pub first_clash_bins: Vec<u64>,
+    /// Runs in which the stance was hostile at the horizon.
+    pub runs_hostile_end: u64,
+    /// Time hostile per run, thousandths of an hour.
+    pub hostile_hours: Moments,
+    /// Runs with at least one strike of a zone owner on the pair.
+    pub runs_punitive_strike: u64,
+    /// Strikes per run.
+    pub punitive_strikes: Moments,
 }
 
 /// Statistics of a place (segment, site or zone).
@@ -168,6 +177,11 @@ impl Stats {
             ps.incidents.add(p.incidents as i64);
             ps.clashes.add(p.clashes as i64);
             ps.engagements.add(p.engagements as i64);
+            ps.runs_hostile_end += p.hostile_at_end as u64;
+            ps.hostile_hours
+                .add((p.hostile_hours * FIXED).round() as i64);
+            ps.runs_punitive_strike += (p.punitive_strikes > 0) as u64;
+            ps.punitive_strikes.add(p.punitive_strikes as i64);
             if let Some(h) = p.first_incident_h {
                 let n = ps.first_incident_bins.len();
                 ps.first_incident_bins[bin(h, n)] += 1;
@@ -224,6 +238,10 @@ impl Stats {
             a.incidents.merge(&b.incidents);
             a.clashes.merge(&b.clashes);
             a.engagements.merge(&b.engagements);
+            a.runs_hostile_end += b.runs_hostile_end;
+            a.hostile_hours.merge(&b.hostile_hours);
+            a.runs_punitive_strike += b.runs_punitive_strike;
+            a.punitive_strikes.merge(&b.punitive_strikes);
             add_vec(&mut a.first_incident_bins, &b.first_incident_bins);
             add_vec(&mut a.first_clash_bins, &b.first_clash_bins);
         }
@@ -294,6 +312,8 @@ impl Stats {
             )?;
             at_most(&e("runs with an incident"), p.runs_incident, n)?;
             at_most(&e("runs turned hostile"), p.runs_hostile, n)?;
+            at_most(&e("runs hostile at the end"), p.runs_hostile_end, n)?;
+            at_most(&e("runs with a strike"), p.runs_punitive_strike, n)?;
             let sum = |v: &[u64]| v.iter().try_fold(0u64, |a, &x| a.checked_add(x));
             let fi = sum(&p.first_incident_bins).unwrap_or(u64::MAX);
             let fc = sum(&p.first_clash_bins).unwrap_or(u64::MAX);
@@ -331,6 +351,7 @@ impl Stats {
         // them keeps the proven range (module docs).
         let incidents = MAX_INCIDENTS_PER_RUN as u128;
         let fixed = (LIMITS.total_strength.max(LIMITS.total_output) * FIXED) as u128;
+        let hours = (LIMITS.horizon_days * 24.0 * FIXED) as u128;
         let within = |what: String, m: &Moments, x_max: u128| {
             let (sum, sum_sq) = (m.sum.unsigned_abs(), m.sum_sq);
             if sum <= n as u128 * x_max && sum_sq <= n as u128 * x_max * x_max {
@@ -344,9 +365,15 @@ impl Stats {
                 ("incidents", &p.incidents),
                 ("clashes", &p.clashes),
                 ("engagements", &p.engagements),
+                ("punitive strikes", &p.punitive_strikes),
             ] {
                 within(format!("pair #{}: {what}", i + 1), m, incidents)?;
             }
+            within(
+                format!("pair #{}: hours hostile", i + 1),
+                &p.hostile_hours,
+                hours,
+            )?;
         }
         for (f, (c, r)) in self.casualties.iter().zip(&self.revenue).enumerate() {
             within(format!("faction #{}: casualties", f + 1), c, fixed)?;

@@ -20,6 +20,10 @@ pub enum Kind {
     Clash,
     /// Clashes that became engagements.
     Engagement,
+    /// Punitive strikes of an exclusion zone's owner on intruders
+    /// (`STRIKE` in the timeline; not the scheduled `strike` events, which
+    /// show as `scheduled`).
+    PunitiveStrike,
     /// Stance changes.
     Stance,
     /// Site captures.
@@ -132,14 +136,40 @@ pub fn trace_events(th: &Theatre, log: &[LogEvent]) -> Vec<TraceEvent> {
                 detail: format!(
                     "stance {}{}",
                     stance.as_str(),
-                    if *escalation {
-                        " (after repeated clashes)"
-                    } else {
-                        ""
+                    match (escalation, stance.as_str()) {
+                        (false, _) => "",
+                        (true, "hostile") => " (after repeated clashes)",
+                        (true, _) => " (cooled down)",
                     }
                 ),
                 ..blank(*hours, Kind::Stance)
             },
+            LogEvent::PunitiveStrike {
+                hours,
+                pair,
+                force: f,
+                severity,
+                at,
+                zone,
+                casualties,
+            } => {
+                let ll = unproject(s.origin, *at);
+                let severity = match severity {
+                    Severity::Incident => "incident",
+                    Severity::Clash => "clash",
+                    Severity::Engagement => "engagement",
+                };
+                TraceEvent {
+                    factions: vec![fac(pair[0]), fac(pair[1])],
+                    forces: vec![force(*f)],
+                    zone: Some(s.zones[*zone as usize].id.clone()),
+                    lat: Some((ll.lat * 1e5).round() / 1e5),
+                    lon: Some((ll.lon * 1e5).round() / 1e5),
+                    casualties: vec![*casualties],
+                    detail: format!("punitive ({severity})"),
+                    ..blank(*hours, Kind::PunitiveStrike)
+                }
+            }
             LogEvent::Capture {
                 hours,
                 site: st,
@@ -199,6 +229,7 @@ pub fn text(th: &Theatre, events: &[TraceEvent], seed: u64, run: u64) -> String 
             Kind::Incident => "incident",
             Kind::Clash => "CLASH",
             Kind::Engagement => "ENGAGEMENT",
+            Kind::PunitiveStrike => "STRIKE",
             Kind::Stance => "stance",
             Kind::Capture => "capture",
             Kind::Broken => "broken",

@@ -10,7 +10,7 @@ use crate::attacks::Attacks;
 use crate::force::{Allegiance, ForceIndex, ForceTable, Morale, Orders, Strength};
 use crate::metrics::{Clock, LogEvent, Metrics};
 use crate::relation::RelationMatrix;
-use crate::scenario::{Action, Posture};
+use crate::scenario::{Action, Posture, Stance};
 use crate::theatre::Theatre;
 
 /// Index of the next scheduled event to apply.
@@ -62,6 +62,8 @@ pub fn apply_scheduled_events<'w, 's>(
         match &ev.action {
             Action::Stance { pair, stance } => {
                 relations.set_stance(pair[0], pair[1], *stance);
+                let slot = theatre.slot(pair[0], pair[1]);
+                metrics.stance_changed(slot, hours, *stance == Stance::Hostile);
                 let p = sorted(pair[0].0, pair[1].0);
                 metrics.push(|| LogEvent::Stance {
                     hours,
@@ -136,6 +138,26 @@ pub fn apply_scheduled_events<'w, 's>(
             }
         }
     }
+}
+
+/// Returns the pairs turned hostile by clashes whose cooling time has come
+/// (at or before the start of this tick) to their prior stance
+/// (docs/model.md §7.7). The log gives the drawn time of each return.
+pub fn cool_stances(
+    theatre: &Theatre,
+    clock: &Clock,
+    relations: &mut RelationMatrix,
+    metrics: &mut Metrics,
+) {
+    relations.cool(clock.hours(), |a, b, stance, hours| {
+        metrics.stance_changed(theatre.slot(a, b), hours, false);
+        metrics.push(|| LogEvent::Stance {
+            hours,
+            pair: sorted(a.0, b.0),
+            stance,
+            escalation: true,
+        });
+    });
 }
 
 /// A pair in ascending order.

@@ -91,8 +91,15 @@ pub struct PairOutcome {
     pub clashes: u64,
     /// Engagements.
     pub engagements: u64,
-    /// When the stance turned hostile by escalation, hours.
+    /// When the stance first turned hostile by escalation, hours.
     pub turned_hostile_h: Option<f64>,
+    /// Hours the stance was hostile (by escalation or by scheduled events),
+    /// up to the horizon.
+    pub hostile_hours: f64,
+    /// Whether the stance was hostile at the horizon.
+    pub hostile_at_end: bool,
+    /// Strikes of the zone owner on intruding forces (docs/model.md §7.8).
+    pub punitive_strikes: u64,
 }
 
 impl PairOutcome {
@@ -108,6 +115,9 @@ impl PairOutcome {
             clashes: 0,
             engagements: 0,
             turned_hostile_h: None,
+            hostile_hours: 0.0,
+            hostile_at_end: false,
+            punitive_strikes: 0,
         }
     }
 }
@@ -148,7 +158,24 @@ pub enum LogEvent {
         /// Personnel lost by each force.
         casualties: [f64; 2],
     },
-    /// A stance changed (scheduled, or by escalation).
+    /// A strike of an exclusion zone's owner on an intruding force.
+    PunitiveStrike {
+        /// Time, hours.
+        hours: f64,
+        /// Faction pair (a < b).
+        pair: [u16; 2],
+        /// The intruding force.
+        force: u32,
+        /// How far it escalated.
+        severity: Severity,
+        /// Location, km.
+        at: Vec2,
+        /// The exclusion zone.
+        zone: u32,
+        /// Personnel the intruder lost.
+        casualties: f64,
+    },
+    /// A stance changed (scheduled, by escalation, or back by cooling).
     Stance {
         /// Time, hours.
         hours: f64,
@@ -156,7 +183,9 @@ pub enum LogEvent {
         pair: [u16; 2],
         /// New stance.
         stance: Stance,
-        /// True when caused by repeated clashes.
+        /// True when caused by repeated clashes, or when a stance turned
+        /// hostile by clashes cools down (the time is then the drawn time
+        /// of the return, which takes effect at the next tick).
         escalation: bool,
     },
     /// A site changed hands.
@@ -213,7 +242,7 @@ pub struct Outcome {
     pub site_incidents: Vec<u64>,
     /// Clashes per site.
     pub site_clashes: Vec<u64>,
-    /// Incursion incidents per zone.
+    /// Strikes on intruders per zone (incursion incidents).
     pub zone_incidents: Vec<u64>,
     /// Personnel lost per faction (combat, clashes, strikes).
     pub casualties: Vec<f64>,
@@ -244,6 +273,8 @@ pub struct Metrics {
     pub log: bool,
     /// Incidents recorded in this run, all pairs and zones.
     pub incidents: u64,
+    /// Since when each tracked pair has been hostile, if it is.
+    pub hostile_since: Vec<Option<f64>>,
 }
 
 impl Metrics {
@@ -271,7 +302,46 @@ impl Metrics {
             },
             log,
             incidents: 0,
+            hostile_since: theatre
+                .pairs
+                .iter()
+                .map(|&(a, b)| (s.relations.get(a, b).stance == Stance::Hostile).then_some(0.0))
+                .collect(),
         }
+    }
+
+    /// Notes a change of the stance of tracked pair `slot` at `hours`, from
+    /// hostile or to hostile, for the time spent hostile.
+    pub fn stance_changed(&mut self, slot: Option<usize>, hours: f64, hostile: bool) {
+        let Some(s) = slot else { return };
+        match (self.hostile_since[s], hostile) {
+            (None, true) => self.hostile_since[s] = Some(hours),
+            (Some(since), false) => {
+                self.outcome.pairs[s].hostile_hours += (hours - since).max(0.0);
+                self.hostile_since[s] = None;
+            }
+            _ => {}
+        }
+    }
+
+    /// Closes the run at `horizon` hours: the pairs still hostile count
+    /// their time up to it.
+    pub fn close(&mut self, horizon: f64) {
+        for s in 0..self.hostile_since.len() {
+            if self.hostile_since[s].is_some() {
+                self.stance_changed(Some(s), horizon, false);
+                self.outcome.pairs[s].hostile_at_end = true;
+            }
+        }
+    }
+
+    /// Records a strike on tracked pair `slot` in zone `zone`.
+    pub fn record_punitive_strike(&mut self, slot: Option<usize>, zone: u32) {
+        self.incidents += 1;
+        if let Some(s) = slot {
+            self.outcome.pairs[s].punitive_strikes += 1;
+        }
+        self.outcome.zone_incidents[zone as usize] += 1;
     }
 
     /// Appends to the log when it is being collected.
@@ -347,6 +417,7 @@ mod tests {
             },
             log: false,
             incidents: 0,
+            hostile_since: vec![None],
         };
         // Friction records its incidents first, incursions after them, each
         // at its own time inside the tick [10, 11).

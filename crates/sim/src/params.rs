@@ -105,6 +105,10 @@ pub struct FrictionParams {
     /// An incident is attributed to the nearest site within this distance,
     /// km. Default 15.
     pub site_attribution_km: f64,
+    /// Mean of the exponential time after which a pair turned hostile by
+    /// clashes returns to its prior stance, days (`inf`: never). Default 7
+    /// (docs/model.md §7.7).
+    pub cooling_days: f64,
 }
 
 impl Default for FrictionParams {
@@ -128,6 +132,7 @@ impl Default for FrictionParams {
             clash_casualties: 3.0,
             engagement_casualties: 20.0,
             site_attribution_km: 15.0,
+            cooling_days: 7.0,
         }
     }
 }

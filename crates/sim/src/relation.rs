@@ -21,6 +21,16 @@ pub struct RelationMatrix {
     hostile_after: Vec<Option<u32>>,
     truces: Vec<Vec<Truce>>,
     clashes: Vec<u32>,
+    /// Mean cooling time of a stance turned hostile by clashes, hours
+    /// (infinite: never).
+    cooling_hours: Vec<f64>,
+    /// The stance a pair had before clashes turned it hostile.
+    prior: Vec<Stance>,
+    /// When a pair turned hostile by clashes returns to its prior stance,
+    /// hours (infinite: not pending).
+    cools_at: Vec<f64>,
+    /// The earliest of `cools_at`.
+    next_cooling: f64,
     /// Counts the stance changes of the run: lists filtered by stance know
     /// from it whether they are still current.
     version: u64,
@@ -44,6 +54,10 @@ impl RelationMatrix {
             hostile_after: Vec::with_capacity(n * n),
             truces: Vec::with_capacity(n * n),
             clashes: vec![0; n * n],
+            cooling_hours: Vec::with_capacity(n * n),
+            prior: Vec::with_capacity(n * n),
+            cools_at: vec![f64::INFINITY; n * n],
+            next_cooling: f64::INFINITY,
             version: 0,
             revision: 0,
         };
@@ -53,6 +67,11 @@ impl RelationMatrix {
                 m.stance.push(r.stance);
                 m.own_deconfliction.push(r.deconfliction);
                 m.hostile_after.push(r.hostile_after_clashes);
+                let days = r
+                    .cooling_days
+                    .unwrap_or(theatre.scenario.params.friction.cooling_days);
+                m.cooling_hours.push(days * 24.0);
+                m.prior.push(r.stance);
                 m.truces.push(r.truces.clone());
             }
         }
@@ -110,9 +129,12 @@ impl RelationMatrix {
         self.revision
     }
 
-    /// Sets the stance (both directions).
+    /// Sets the stance (both directions). A cooling pending for the pair is
+    /// called off: the new stance holds.
     pub fn set_stance(&mut self, a: FactionId, b: FactionId, s: Stance) {
         let (i, j) = (self.ix(a, b), self.ix(b, a));
+        self.cools_at[i] = f64::INFINITY;
+        self.cools_at[j] = f64::INFINITY;
         if self.stance[i] != s {
             self.version += 1;
             self.revision += 1;
@@ -166,10 +188,52 @@ impl RelationMatrix {
         self.clashes[j] += 1;
         match self.hostile_after[i] {
             Some(k) if self.clashes[i] >= k && self.stance[i] != Stance::Hostile => {
+                (self.prior[i], self.prior[j]) = (self.stance[i], self.stance[j]);
                 self.set_stance(a, b, Stance::Hostile);
                 true
             }
             _ => false,
+        }
+    }
+
+    /// The mean cooling time of the pair, hours (infinite: never).
+    pub fn cooling_hours(&self, a: FactionId, b: FactionId) -> f64 {
+        self.cooling_hours[self.ix(a, b)]
+    }
+
+    /// Schedules the return of a pair turned hostile by clashes to its
+    /// prior stance at `hours`.
+    pub fn schedule_cooling(&mut self, a: FactionId, b: FactionId, hours: f64) {
+        let (i, j) = (self.ix(a, b), self.ix(b, a));
+        self.cools_at[i] = hours;
+        self.cools_at[j] = hours;
+        self.next_cooling = self.next_cooling.min(hours);
+    }
+
+    /// Returns every pair whose cooling falls at or before `t0` to its
+    /// prior stance, with its clash count set back to zero, and calls
+    /// `cooled(a, b, stance, hours)` for each (a < b, in index order;
+    /// `hours` the drawn time of the return).
+    pub fn cool(&mut self, t0: f64, mut cooled: impl FnMut(FactionId, FactionId, Stance, f64)) {
+        if self.next_cooling > t0 {
+            return;
+        }
+        self.next_cooling = f64::INFINITY;
+        for a in 0..self.n {
+            for b in a + 1..self.n {
+                let (fa, fb) = (FactionId(a as u16), FactionId(b as u16));
+                let (i, j) = (self.ix(fa, fb), self.ix(fb, fa));
+                let at = self.cools_at[i];
+                if at > t0 {
+                    self.next_cooling = self.next_cooling.min(at);
+                    continue;
+                }
+                let prior = self.prior[i];
+                self.set_stance(fa, fb, prior);
+                self.clashes[i] = 0;
+                self.clashes[j] = 0;
+                cooled(fa, fb, prior, at);
+            }
         }
     }
 }

@@ -5,9 +5,10 @@
 //! plays a batch of ticks each time the schedule runs (one for
 //! [`Sim::step`], the rest of the run for [`Sim::finish`]):
 //!
-//! 1. events ([`apply_scheduled_events`]): scheduled events due this tick;
-//!    then deliberate attacks that meet their target open fire
-//!    ([`open_fire`]);
+//! 1. events ([`cool_stances`], [`apply_scheduled_events`]): stances
+//!    turned hostile by clashes whose cooling time has come return to
+//!    their prior stance, then scheduled events due this tick; then
+//!    deliberate attacks that meet their target open fire ([`open_fire`]);
 //! 2. movement ([`move_forces`]): orders and movement, around zones;
 //! 3. index ([`index_forces`]): force table and neighbour lists;
 //! 4. combat ([`resolve_combat`]): Lanchester attrition between hostile
@@ -29,7 +30,7 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleT
 use crate::arrivals::Arrivals;
 use crate::attacks::{Attacks, open_fire};
 use crate::combat::{CombatScratch, resolve_combat, sync_strengths};
-use crate::events::{EventCursor, EventQuery, apply_scheduled_events};
+use crate::events::{EventCursor, EventQuery, apply_scheduled_events, cool_stances};
 use crate::force::{
     Allegiance, Arms, ForceIndex, ForceTable, IndexQuery, Mobile, Morale, Orders, Position,
     Strength, StrengthQuery,
@@ -103,7 +104,9 @@ fn tick(
 ) {
     let (th, scratch) = (&**theatre, &mut *scratch);
     for _ in 0..batch.0 {
-        // 1. Scheduled events.
+        // 1. Cooling of stances turned hostile by clashes, then scheduled
+        // events.
+        cool_stances(th, &clock, &mut relations, &mut metrics);
         apply_scheduled_events(
             th,
             &clock,
@@ -364,7 +367,10 @@ impl Sim {
         let done = self.world.resource::<Clock>().tick;
         self.play(self.theatre.scenario.ticks.saturating_sub(done));
         debug_assert!(self.finished());
-        std::mem::take(&mut self.world.resource_mut::<Metrics>().outcome)
+        let horizon = self.theatre.scenario.horizon_hours;
+        let mut metrics = self.world.resource_mut::<Metrics>();
+        metrics.close(horizon);
+        std::mem::take(&mut metrics.outcome)
     }
 
     /// Plays run `run` of master seed `seed` from the start to the horizon.

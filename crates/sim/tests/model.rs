@@ -14,6 +14,7 @@ use frontline_sim::force::{
 };
 use frontline_sim::friction::FrictionState;
 use frontline_sim::prelude::*;
+use frontline_sim::scenario::Stance;
 
 /// What a case of a table-driven test changes in a scenario or an entry.
 type Edit<T> = fn(T) -> T;
@@ -443,9 +444,12 @@ fn the_surge_scales_with_the_proximity_of_the_first_contact() {
 
 #[test]
 fn repeated_clashes_turn_the_stance_hostile() {
-    let s = no_casualties(contact("neutral", 0.0, 2.0, |r| r.hostile_after_clashes(3)))
-        .model("friction", "base_hazard_per_hour", 2)
-        .model("friction", "clash_probability", 1);
+    // No cooling: the stance, once hostile, stays so (§7.7).
+    let s = no_casualties(contact("neutral", 0.0, 2.0, |r| {
+        r.hostile_after_clashes(3).cooling_days(f64::INFINITY)
+    }))
+    .model("friction", "base_hazard_per_hour", 2)
+    .model("friction", "clash_probability", 1);
     let th = theatre(&s);
     for o in outcomes(&th, 1, 20) {
         let p = &o.pairs[0];
@@ -875,10 +879,168 @@ fn incursions_into_an_exclusion_zone_have_their_own_hazard() {
     let (mean, _) = mean_and_se(outs.iter().map(|o| o.zone_incidents[0] as f64));
     let se = (120.0 * p * (1.0 - p) / n as f64).sqrt();
     assert!((mean - expect).abs() < Z * se, "{mean} vs {expect}");
+    // Every incursion incident is a strike of the owner on the pair, and
+    // none is an incident of the pair's friction.
     assert_eq!(
-        outs.iter().map(|o| o.pairs[0].incidents).sum::<u64>(),
+        outs.iter()
+            .map(|o| o.pairs[0].punitive_strikes)
+            .sum::<u64>(),
         outs.iter().map(|o| o.zone_incidents[0]).sum::<u64>()
     );
+    assert_eq!(outs.iter().map(|o| o.pairs[0].incidents).sum::<u64>(), 0);
+}
+
+#[test]
+fn punitive_strikes_do_not_turn_the_stance_hostile() {
+    // Every strike would be a clash, and one clash turns the pair hostile:
+    // struck many times, the pair stays at its stance.
+    let s = scenario(5.0, 1.0)
+        .model("friction", "clash_probability", 1)
+        .factions(["us", "iran"])
+        .relation(["us", "iran"], "rival", |r| r.hostile_after_clashes(1))
+        .zone("tanf", "us", "exclusion", |z| {
+            z.center((0.0, 0.0))
+                .radius_km(55)
+                .incursion_hazard_per_hour(0.2)
+        })
+        .force("column", "iran", (10.0, 0.0), |f| {
+            f.strength(3000).respects_zones(false)
+        });
+    for o in outcomes(&theatre(&s), 3, 50) {
+        let p = &o.pairs[0];
+        assert!(p.punitive_strikes > 5, "{}", p.punitive_strikes);
+        assert_eq!((p.incidents, p.clashes), (0, 0));
+        assert_eq!(p.turned_hostile_h, None);
+        assert_eq!((p.hostile_hours, p.hostile_at_end), (0.0, false));
+    }
+}
+
+/// A pair that turns hostile at its first incident, which comes within the
+/// first hour (2 an hour, every one a clash), with cooling of mean `cooling`
+/// days; no casualties, and combat that kills no one; 30 days.
+fn flare_up(cooling: f64) -> Fixture {
+    no_casualties(contact("neutral", 0.0, 30.0, |r| {
+        r.hostile_after_clashes(1).cooling_days(cooling)
+    }))
+    .model("combat", "default_lethality", 0)
+    .model("friction", "base_hazard_per_hour", 2)
+    .model("friction", "clash_probability", 1)
+}
+
+#[test]
+fn cooling_times_are_exponential() {
+    // The time from turning hostile to the drawn return (both in the log)
+    // is Exp(mean 1 day): its mean within 5 standard errors (σ = mean),
+    // and the Kolmogorov–Smirnov distance below the bound of a two-sided
+    // p of about 10⁻⁶, sqrt(ln(2/p)/(2n)) = 2.7/sqrt(n).
+    let th = theatre(&flare_up(1.0));
+    let mut sim = Sim::new(Arc::clone(&th));
+    let n = 2000;
+    let mut times = Vec::new();
+    for run in 0..n {
+        let log = sim.run(31, run, true).log.unwrap();
+        let mut hostile = None;
+        for e in &log {
+            if let LogEvent::Stance {
+                hours,
+                stance,
+                escalation: true,
+                ..
+            } = e
+            {
+                match (hostile, *stance) {
+                    (None, Stance::Hostile) => hostile = Some(*hours),
+                    (Some(h), s) if s != Stance::Hostile => {
+                        times.push(hours - h);
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    // A return beyond the horizon (e^{−29} of the runs) is never seen.
+    assert_eq!(times.len(), n as usize);
+    let mean_h = 24.0;
+    let (mean, _) = mean_and_se(times.iter().copied());
+    let se = mean_h / (n as f64).sqrt();
+    assert!((mean - mean_h).abs() < Z * se, "{mean} vs {mean_h}");
+    times.sort_by(f64::total_cmp);
+    let nf = n as f64;
+    let d = times
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| {
+            let f = 1.0 - (-t / mean_h).exp();
+            (f - i as f64 / nf).max((i + 1) as f64 / nf - f)
+        })
+        .fold(0.0, f64::max);
+    assert!(d < 2.7 / nf.sqrt(), "KS distance {d}");
+    // A uniform would fail it: the test has teeth.
+    let du = times
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| ((t / 48.0).min(1.0) - (i + 1) as f64 / nf).abs())
+        .fold(0.0, f64::max);
+    assert!(du > 2.7 / nf.sqrt(), "{du}");
+}
+
+#[test]
+fn cooled_pairs_can_turn_hostile_again_and_report_their_time_hostile() {
+    let th = theatre(&flare_up(1.0));
+    let mut sim = Sim::new(Arc::clone(&th));
+    for run in 0..50 {
+        let o = sim.run(32, run, true);
+        let log = o.log.as_ref().unwrap();
+        // Hostile spells, from each turn to the next return (or the horizon).
+        let (mut spent, mut since, mut turns) = (0.0, None, 0);
+        for e in log {
+            if let LogEvent::Stance { hours, stance, .. } = e {
+                match (since, *stance) {
+                    (None, Stance::Hostile) => {
+                        since = Some(*hours);
+                        turns += 1;
+                    }
+                    (Some(h), s) if s != Stance::Hostile => {
+                        spent += hours - h;
+                        since = None;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if let Some(h) = since {
+            spent += 720.0 - h;
+        }
+        let p = &o.pairs[0];
+        assert!(turns > 3, "a one-day mean over 30 days: {turns}");
+        assert!(
+            (p.hostile_hours - spent).abs() < 1e-9,
+            "{} vs {spent}",
+            p.hostile_hours
+        );
+        assert_eq!(p.hostile_at_end, since.is_some());
+        assert_eq!(p.clashes, turns, "one clash per turn, none while hostile");
+    }
+}
+
+#[test]
+fn cooling_without_end_is_the_old_escalation() {
+    // cooling_days → ∞: a mean of 10⁶ days draws a time, `inf` draws
+    // none; neither returns, and the pair's stream is not used after it
+    // turned hostile, so every outcome is the same.
+    let never = theatre(&flare_up(f64::INFINITY));
+    let huge = theatre(&flare_up(1e6));
+    let (mut a, mut b) = (Sim::new(never), Sim::new(huge));
+    for run in 0..20 {
+        let (x, y) = (a.run(33, run, true), b.run(33, run, true));
+        assert_eq!(x, y);
+        let p = &x.pairs[0];
+        let h = p.turned_hostile_h.unwrap();
+        assert!(p.hostile_at_end);
+        assert_eq!(p.hostile_hours, 720.0 - h);
+        assert_eq!(p.clashes, 1);
+    }
 }
 
 /// Three factions: saa and sdf rivals under a truce and a deconfliction
@@ -1235,6 +1397,7 @@ fn the_event_log_agrees_with_the_counts() {
                     ..
                 } => hours.round() as i64,
                 LogEvent::Incident { hours, .. }
+                | LogEvent::PunitiveStrike { hours, .. }
                 | LogEvent::Stance { hours, .. }
                 | LogEvent::Capture { hours, .. }
                 | LogEvent::Broken { hours, .. }

@@ -32,9 +32,12 @@
 //! Poisson(`clash_casualties`) personnel, of an engagement
 //! Poisson(`engagement_casualties`) (§7.7).
 //!
+//! **Cooling** (§7.7): a pair turned hostile by clashes returns to its
+//! prior stance after an exponential time of mean `cooling_days`.
+//!
 //! **Incursions** (§7.8): a force inside an exclusion zone of hazard `h`
-//! has an incident with probability `1 − exp(−h Δt)` per tick, at the time
-//! the same uniform gives by inversion.
+//! is struck by the owner with probability `1 − exp(−h Δt)` per tick, at
+//! the time the same uniform gives by inversion.
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -330,6 +333,15 @@ pub(super) fn casualty_mean(p: &FrictionParams, severity: Severity) -> Option<f6
         Severity::Clash => Some(p.clash_casualties),
         Severity::Engagement => Some(p.engagement_casualties),
     }
+}
+
+/// The time after which a pair turned hostile by clashes returns to its
+/// prior stance, hours: exponential with mean `mean_hours` (drawn only
+/// when the mean is finite; `None` for never).
+pub(super) fn cooling_time(mean_hours: f64, rng: &mut ChaCha8Rng) -> Option<f64> {
+    mean_hours
+        .is_finite()
+        .then(|| mean_hours * unit_exponential(rng))
 }
 
 // §7.8 Incursions.

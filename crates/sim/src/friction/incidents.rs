@@ -7,7 +7,7 @@
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Poisson};
 
-use super::equations::casualty_mean;
+use super::equations::{casualty_mean, cooling_time};
 use crate::events::sorted;
 use crate::force::{ForceRow, ForceTable};
 use crate::geo::Vec2;
@@ -48,6 +48,35 @@ pub(super) fn inflict(
     out
 }
 
+/// Counts and logs a strike of a zone's owner on the intruding force of
+/// `incident` (its `zone` set, its forces the intruder twice): a strike is
+/// not a clash of the pair, does not count toward `hostile_after_clashes`
+/// and is not attributed to segments or sites (docs/model.md §7.8).
+pub(super) fn report_punitive_strike(incident: Incident, metrics: &mut Metrics) {
+    let Incident {
+        slot,
+        factions: (fa, fb),
+        forces,
+        hours,
+        severity,
+        at,
+        zone,
+        casualties,
+        ..
+    } = incident;
+    let zone = zone.expect("a strike is in a zone");
+    metrics.record_punitive_strike(slot, zone);
+    metrics.push(|| LogEvent::PunitiveStrike {
+        hours,
+        pair: sorted(fa.0, fb.0),
+        force: forces[0],
+        severity,
+        at,
+        zone,
+        casualties: casualties[0],
+    });
+}
+
 /// An incident as it is counted and logged.
 pub(super) struct Incident {
     /// The tracked pair's slot, if the pair is tracked.
@@ -65,11 +94,13 @@ pub(super) struct Incident {
 }
 
 /// Counts and logs `incident`, and records a clash against the pair's
-/// `hostile_after_clashes`; returns whether the pair turned hostile.
+/// `hostile_after_clashes`; returns whether the pair turned hostile (its
+/// cooling time then drawn from `rng`, the pair's stream).
 pub(super) fn report(
     incident: Incident,
     relations: &mut RelationMatrix,
     metrics: &mut Metrics,
+    rng: &mut ChaCha8Rng,
 ) -> bool {
     let Incident {
         slot,
@@ -100,7 +131,12 @@ pub(super) fn report(
         return false;
     }
     if let Some(s) = slot {
-        metrics.outcome.pairs[s].turned_hostile_h = Some(hours);
+        let p = &mut metrics.outcome.pairs[s];
+        p.turned_hostile_h = Some(p.turned_hostile_h.unwrap_or(hours));
+    }
+    metrics.stance_changed(slot, hours, true);
+    if let Some(c) = cooling_time(relations.cooling_hours(fa, fb), rng) {
+        relations.schedule_cooling(fa, fb, hours + c);
     }
     metrics.push(|| LogEvent::Stance {
         hours,

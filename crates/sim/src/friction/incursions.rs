@@ -1,12 +1,14 @@
 //! Incursions into exclusion zones (docs/model.md §7.8): each living force
-//! inside an exclusion zone whose owner it has friction with has an
-//! incident with the owner with probability `1 − exp(−h Δt)` per tick,
-//! which escalates on the ladder of §7.6. Not self-exciting.
+//! inside an exclusion zone whose owner it has friction with is struck by
+//! the owner with probability `1 − exp(−h Δt)` per tick; the strike
+//! escalates on the ladder of §7.6 (which sets its casualties), but is not
+//! a clash of the pair: it does not turn the stance hostile. Not
+//! self-exciting.
 
 use rand::RngExt;
 
 use super::equations::{escalate, escalation_probabilities, incursion_time};
-use super::incidents::{Incident, inflict, report};
+use super::incidents::{Incident, inflict, report_punitive_strike};
 use crate::force::ForceTable;
 use crate::metrics::Metrics;
 use crate::neighbours::Neighbours;
@@ -71,12 +73,12 @@ pub(super) fn incursions(
                 hours,
                 severity,
                 at,
-                segment: th.nearest_segment(at, fa, z.owner),
-                site: th.nearest_site(at),
+                segment: None,
+                site: None,
                 zone: Some(zi as u32),
                 casualties,
             };
-            report(incident, relations, metrics);
+            report_punitive_strike(incident, metrics);
         }
     }
     changed

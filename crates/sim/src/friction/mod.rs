@@ -203,7 +203,7 @@ pub fn resolve_friction(
                 zone: None,
                 casualties,
             };
-            if report(incident, relations, metrics) {
+            if report(incident, relations, metrics, prng) {
                 After::Hostile
             } else if !metrics.may_record_incident() {
                 After::Full

@@ -102,6 +102,9 @@ pub struct Relation {
     pub deconfliction: f64,
     /// After this many clashes the stance turns hostile.
     pub hostile_after_clashes: Option<u32>,
+    /// Mean cooling time of a stance turned hostile by clashes, days, if
+    /// the relation sets its own (otherwise the model's `cooling_days`).
+    pub cooling_days: Option<f64>,
     /// Truces.
     pub truces: Vec<Truce>,
 }
@@ -112,6 +115,7 @@ impl Relation {
             stance: Stance::Neutral,
             deconfliction: 0.0,
             hostile_after_clashes: None,
+            cooling_days: None,
             truces: Vec::new(),
         }
     }

@@ -167,6 +167,10 @@ pub struct RawRelation {
     /// Absent: never.
     #[serde(default)]
     pub hostile_after_clashes: Option<u32>,
+    /// Mean cooling time of a stance turned hostile by clashes, days
+    /// (`inf`: never). Absent: `[model.friction] cooling_days`.
+    #[serde(default)]
+    pub cooling_days: Option<f64>,
     /// `[[relation.truce]]`: truces in force during the run.
     #[serde(default, rename = "truce")]
     pub truces: Vec<RawTruce>,

@@ -159,6 +159,9 @@ impl Checker {
                     "must be at least 1 (omit it for never)",
                 );
             }
+            if let Some(c) = r.cooling_days {
+                self.cooling_days(&e, c);
+            }
             if r.stance == Stance::Hostile && !r.truces.is_empty() {
                 // Truces only scale friction, which hostile pairs do not have.
                 self.err(&e, "truce", "a truce needs a non-hostile stance to act on");
@@ -174,6 +177,7 @@ impl Checker {
                     stance: r.stance,
                     deconfliction: r.deconfliction,
                     hostile_after_clashes: r.hostile_after_clashes,
+                    cooling_days: r.cooling_days,
                     truces,
                 },
             );

@@ -12,6 +12,17 @@ use crate::params::{CombatParams, FrictionParams, MovementParams};
 use crate::scenario::raw::RawScenario;
 
 impl Checker {
+    /// A cooling time, days: positive, at most 10⁶, or `inf` for never.
+    pub(super) fn cooling_days(&mut self, e: &str, v: f64) {
+        if v != f64::INFINITY && !(v > 0.0 && v <= 1e6) {
+            self.err(
+                e,
+                "cooling_days",
+                format!("must be in (0, 1000000] or `inf` (never), found `{v}`"),
+            );
+        }
+    }
+
     /// Checks every model parameter's range.
     pub(super) fn params(&mut self, raw: &RawScenario) {
         let CombatParams {
@@ -127,6 +138,7 @@ impl Checker {
         ] {
             self.range(e, name, v, lo, hi, open);
         }
+        self.cooling_days(e, f.cooling_days);
         let MovementParams {
             zone_margin_km,
             halt_in_combat: _,
