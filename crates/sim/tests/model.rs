@@ -644,6 +644,18 @@ fn capture_hour(s: &Fixture) -> Option<f64> {
     o.owner_changes.first().map(|c| c.hours)
 }
 
+/// Factions a and b at `stance` over `days` of hourly ticks: mean-field
+/// combat, garrisons that do not fire, no friction.
+fn quiet_siege(days: f64, stance: &str) -> Fixture {
+    scenario(days, 1.0)
+        .model("combat", "mode", "mean_field")
+        .model("combat", "garrison_lethality", 0)
+        .model("friction", "base_hazard_per_hour", 0)
+        .model("friction", "first_contact_surge", 0)
+        .factions(["a", "b"])
+        .relation(["a", "b"], stance, |r| r)
+}
+
 /// An assault on a garrisoned site, against the kinematics and the linear
 /// attrition of a garrison that does not fire back. A column of b, 20 km
 /// out, fires 0.3 an hour (lethality 0.0006 × 500) from 30 km, so at the
@@ -666,13 +678,7 @@ fn an_assault_takes_a_site_when_its_speed_and_the_garrisons_break_allow() {
     let break_at = ((1.0 - b) * g / fire).ceil();
     let dead_at = (g / fire).ceil();
     let case = |posture: &str, break_point: f64| {
-        let s = scenario(5.0, 1.0)
-            .model("combat", "mode", "mean_field")
-            .model("combat", "garrison_lethality", 0)
-            .model("friction", "base_hazard_per_hour", 0)
-            .model("friction", "first_contact_surge", 0)
-            .factions(["a", "b"])
-            .relation(["a", "b"], "hostile", |r| r)
+        let s = quiet_siege(5.0, "hostile")
             .site("well", "oil_field", (0.0, 0.0), |s| {
                 s.owner("a")
                     .capture_radius_km(rho)
@@ -768,13 +774,7 @@ fn a_garrison_breaks_by_the_square_law_and_withdraws() {
 /// 5 km, fire 2 an hour (0.004 × 500), with `edit` applied; a and b rivals
 /// without friction, mean-field combat.
 fn attack_scenario(garrison: f64, edit: impl FnOnce(Force) -> Force) -> Fixture {
-    scenario(2.0, 1.0)
-        .model("combat", "mode", "mean_field")
-        .model("combat", "garrison_lethality", 0)
-        .model("friction", "base_hazard_per_hour", 0)
-        .model("friction", "first_contact_surge", 0)
-        .factions(["a", "b"])
-        .relation(["a", "b"], "rival", |r| r)
+    quiet_siege(2.0, "rival")
         .site("post", "town", (0.0, 0.0), |s| {
             s.owner("b").capture_radius_km(3).garrison(garrison)
         })
