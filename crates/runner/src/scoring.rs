@@ -923,3 +923,141 @@ pub fn csv(d: &ScoreDoc) -> anyhow::Result<String> {
     }
     Ok(String::from_utf8(w.into_inner()?)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{RngExt as _, SeedableRng as _};
+
+    #[test]
+    fn brier_and_log_match_hand_computed_values() {
+        assert!((brier(0.7, true) - 0.09).abs() < 1e-15);
+        assert!((brier(0.7, false) - 0.49).abs() < 1e-15);
+        assert!((log_score(0.7, true, 0.0) - 0.356_674_943_938_732_4).abs() < 1e-15);
+        assert!((log_score(0.7, false, 0.0) - 1.203_972_804_325_936).abs() < 1e-15);
+        // Clipped to half a run of 10: p = 0 becomes 0.05.
+        assert_eq!(log_clip(10), 0.05);
+        assert!((log_score(0.0, true, log_clip(10)) - 2.995_732_273_553_991).abs() < 1e-12);
+        assert!((log_score(1.0, true, log_clip(10)) - 0.051_293_294_387_550_6).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_perfect_forecast_scores_zero_and_has_skill_one() {
+        let outcomes = [(1.0, true), (0.0, false), (1.0, true)];
+        let s = Summary::of(outcomes.iter().map(|&(p, o)| (brier(p, o), 0.25)));
+        assert_eq!(s.score, 0.0);
+        assert_eq!(s.skill, Some(1.0));
+    }
+
+    #[test]
+    fn a_constant_half_scores_a_quarter_and_has_skill_zero() {
+        let outcomes = [(0.5, true), (0.5, false), (0.5, false), (0.5, true)];
+        let s = Summary::of(outcomes.iter().map(|&(p, o)| (brier(p, o), 0.25)));
+        assert_eq!(s.score, 0.25);
+        assert_eq!(s.skill, Some(0.0));
+        let l = Summary::of(
+            outcomes
+                .iter()
+                .map(|&(p, o)| (log_score(p, o, 0.01), std::f64::consts::LN_2)),
+        );
+        assert!((l.score - std::f64::consts::LN_2).abs() < 1e-15);
+    }
+
+    /// ∫₀ᵗ (F(s) − 1{s ≥ y})² ds by the midpoint rule.
+    fn numeric(f: impl Fn(f64) -> f64, y: Option<f64>, t: f64) -> f64 {
+        let n = 400_000;
+        let h = t / n as f64;
+        (0..n)
+            .map(|i| {
+                let s = (i as f64 + 0.5) * h;
+                let o = if y.is_some_and(|y| s >= y) { 1.0 } else { 0.0 };
+                (f(s) - o).powi(2) * h
+            })
+            .sum()
+    }
+
+    #[test]
+    fn crps_of_a_step_cdf_matches_the_closed_form() {
+        // Equal atoms, all within [0, t], y inside: the energy form of
+        // Gneiting & Raftery (2007), E|X − y| − ½ E|X − X'|.
+        let xs = [1.0, 2.5, 4.0, 7.25];
+        let atoms: Vec<(f64, f64)> = xs.iter().map(|&x| (x, 0.25)).collect();
+        let y = 3.0;
+        let e1 = xs.iter().map(|x| (x - y).abs()).sum::<f64>() / 4.0;
+        let e2 = xs
+            .iter()
+            .flat_map(|a| xs.iter().map(move |b| (a - b).abs()))
+            .sum::<f64>()
+            / 16.0;
+        let t = 20.0;
+        // Beyond the last atom and y, F = 1 and the indicator = 1: nothing
+        // more to integrate, so the window does not matter.
+        assert!((crps_step(&atoms, Some(y), t) - (e1 - e2 / 2.0)).abs() < 1e-12);
+        // One atom at x: |x − y|.
+        assert!((crps_step(&[(5.0, 1.0)], Some(2.0), 10.0) - 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn censored_crps_matches_numerical_integration() {
+        // Weights summing to 0.6: 40 % beyond the window.
+        let atoms = [
+            (0.5, 0.1),
+            (1.5, 0.2),
+            (4.5, 0.25),
+            (8.0, 0.05),
+            (12.0, 0.3),
+        ];
+        let f = |s: f64| {
+            atoms
+                .iter()
+                .filter(|(x, _)| *x <= s)
+                .map(|(_, w)| w)
+                .sum::<f64>()
+        };
+        let t = 10.0;
+        for y in [None, Some(0.2), Some(3.0), Some(9.9)] {
+            let exact = crps_step(&atoms, y, t);
+            let num = numeric(f, y, t);
+            assert!((exact - num).abs() < 1e-4, "{y:?}: {exact} vs {num}");
+        }
+        // The linear baseline against the same rule.
+        let a = 0.5 / 30.0;
+        for y in [None, Some(0.0), Some(4.0), Some(17.5)] {
+            let exact = crps_linear(a, y, 18.0);
+            let num = numeric(|s| a * s, y, 18.0);
+            assert!((exact - num).abs() < 1e-4, "{y:?}: {exact} vs {num}");
+        }
+    }
+
+    #[test]
+    fn the_reliability_of_a_calibrated_forecast_lies_on_the_diagonal() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20);
+        let outcomes: Vec<(f64, bool)> = (0..50_000)
+            .map(|_| {
+                let p: f64 = rng.random();
+                let u: f64 = rng.random();
+                (p, u < p)
+            })
+            .collect();
+        let table = reliability(&outcomes);
+        assert_eq!(table.iter().map(|b| b.n).sum::<usize>(), outcomes.len());
+        for b in &table {
+            let m = b.mean_forecast;
+            // The variance of the hit count is Σ p(1 − p) ≤ n·m(1 − m).
+            let se = (m * (1.0 - m) / b.n as f64).sqrt();
+            assert!(
+                (b.observed.p - m).abs() < 4.5 * se,
+                "bin [{}, {}): observed {} vs forecast {m} (se {se})",
+                b.lo,
+                b.hi,
+                b.observed.p
+            );
+        }
+    }
+
+    #[test]
+    fn haversine_of_one_degree_of_latitude() {
+        let d = haversine_km(35.0, 38.0, 36.0, 38.0);
+        assert!((d - EARTH_RADIUS_KM * std::f64::consts::PI / 180.0).abs() < 1e-9);
+    }
+}
