@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{check, compare, diff, merge, report, run, sweep, trace};
+use crate::commands::{check, compare, diff, merge, report, run, score, sweep, trace};
 
 /// frontline: estimate the risk of clashes between non-allied forces by
 /// Monte Carlo simulation of a theatre.
@@ -47,6 +47,9 @@ pub enum Command {
     Merge(merge::MergeArgs),
     /// Render a saved result as charts, a map, GeoJSON and an HTML report.
     Report(report::ReportArgs),
+    /// Score a saved result's forecasts against an observed record (Brier,
+    /// log, CRPS, places, reliability).
+    Score(score::ScoreArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -95,5 +98,6 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => merge::merge(args),
         Command::Report(args) => report::report(args),
+        Command::Score(args) => score::score(args),
     }
 }

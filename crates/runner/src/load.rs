@@ -184,6 +184,17 @@ fn describe_io(e: &std::io::Error) -> String {
 
 /// Parses text into the raw layer.
 pub fn parse(source: &str, text: &str, format: Format) -> Result<RawScenario, LoadError> {
+    parse_as(source, text, format)
+}
+
+/// Parses text into any serde type, keeping the parser's location of a
+/// syntax or type error (shared with other input files, such as observed
+/// records).
+pub fn parse_as<T: serde::de::DeserializeOwned>(
+    source: &str,
+    text: &str,
+    format: Format,
+) -> Result<T, LoadError> {
     match format {
         Format::Toml => toml::from_str(text).map_err(|e| {
             let span = e.span();
@@ -229,7 +240,7 @@ pub fn parse(source: &str, text: &str, format: Format) -> Result<RawScenario, Lo
 }
 
 /// 1-based line and column (in characters) of byte `offset`, and that line.
-fn locate(text: &str, offset: usize) -> (usize, usize, String) {
+pub fn locate(text: &str, offset: usize) -> (usize, usize, String) {
     let offset = offset.min(text.len());
     let offset = (0..=offset)
         .rev()

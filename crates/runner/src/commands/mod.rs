@@ -11,5 +11,6 @@ pub mod diff;
 pub mod merge;
 pub mod report;
 pub mod run;
+pub mod score;
 pub mod sweep;
 pub mod trace;

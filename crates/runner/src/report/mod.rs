@@ -10,6 +10,9 @@ pub mod charts;
 pub mod geo_json;
 pub mod html;
 pub mod map;
+pub mod reliability;
+
+pub use reliability::reliability_svg;
 
 use std::path::Path;
 
