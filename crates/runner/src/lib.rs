@@ -11,8 +11,8 @@
 //! - statistics: [`stats`] (exact integer sufficient statistics), [`estimate`]
 //!   (estimates with intervals), [`paired`] (common-random-number comparisons);
 //! - documents: [`result`] (the result document and its table and CSV),
-//!   [`rows`] (per-run rows), [`timeline`] (a run's events), [`report`]
-//!   (charts, map, GeoJSON, HTML);
+//!   [`rows`] (per-run rows), [`series`] (per-run time series), [`timeline`]
+//!   (a run's events), [`report`] (charts, map, GeoJSON, HTML);
 //! - plumbing: [`output`] (formats, stdout, atomic files) and [`interrupt`]
 //!   (Ctrl-C).
 //!
@@ -34,6 +34,7 @@ pub mod report;
 pub mod result;
 pub mod rows;
 pub mod scoring;
+pub mod series;
 pub mod shard;
 pub mod stats;
 pub mod timeline;

@@ -291,6 +291,16 @@ pub fn load_text(
     })
 }
 
+/// The warnings of a valid scenario (events that can never apply, which it
+/// leaves out), one a line: `warning: SOURCE: event #N (KIND): …`.
+pub fn warnings(l: &Loaded) -> String {
+    l.scenario
+        .warnings
+        .iter()
+        .map(|w| format!("warning: {}: {w}\n", l.source))
+        .collect()
+}
+
 /// Loads a scenario file, or the embedded reference scenario when `path` is `None`.
 pub fn load(path: Option<&Path>, overrides: &[Override]) -> Result<Loaded, LoadError> {
     match path {

@@ -16,6 +16,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use frontline_sim::metrics::Outcome;
+use frontline_sim::series::{Every, Series};
 use frontline_sim::theatre::Theatre;
 use frontline_sim::world::Sim;
 use rayon::prelude::*;
@@ -40,6 +41,12 @@ const BATCH_CHUNKS_PER_THREAD: u64 = 8;
 pub trait RunSink: Send {
     /// Receives the outcomes of consecutive runs, in run order.
     fn accept(&mut self, first_run: u64, outcomes: &[Outcome]) -> anyhow::Result<()>;
+}
+
+/// What to do with each run's time series (`run --series`).
+pub trait SeriesSink: Send {
+    /// Receives the series of consecutive runs, in run order.
+    fn accept(&mut self, first_run: u64, series: &[Series]) -> anyhow::Result<()>;
 }
 
 /// Drives replications of one or more arms (theatres) in lockstep.
@@ -166,28 +173,61 @@ impl Replicator {
         &self,
         seed: u64,
         range: Range<u64>,
+        rows: Option<&mut dyn RunSink>,
+        progress: &(dyn Fn(u64) + Sync),
+        stop: &AtomicBool,
+    ) -> anyhow::Result<Finish> {
+        self.run_with(seed, range, rows, None, progress, stop)
+    }
+
+    /// [`Replicator::run`], and with `series` each run's time series,
+    /// sampled as it says, handed to its sink in run order. Sampling does
+    /// not change the runs (`Sim::run_series`).
+    pub fn run_with(
+        &self,
+        seed: u64,
+        range: Range<u64>,
         mut rows: Option<&mut dyn RunSink>,
+        mut series: Option<(Every, &mut dyn SeriesSink)>,
         progress: &(dyn Fn(u64) + Sync),
         stop: &AtomicBool,
     ) -> anyhow::Result<Finish> {
         let th = Arc::clone(&self.arms[0]);
         let keep = rows.is_some();
+        let every = series.as_ref().map(|(e, _)| *e);
         let mut stats = Stats::new(&th);
-        let init = || (Stats::new(&th), Vec::new());
-        let each = |sims: &mut [Sim], run: u64, acc: &mut (Stats, Vec<Outcome>)| {
-            let o = sims[0].run(seed, run, false);
+        let init = || (Stats::new(&th), Vec::new(), Vec::new());
+        let each = |sims: &mut [Sim], run: u64, acc: &mut (Stats, Vec<Outcome>, Vec<Series>)| {
+            let o = match every {
+                None => sims[0].run(seed, run, false),
+                Some(every) => {
+                    let (o, s) = sims[0].run_series(seed, run, false, every);
+                    acc.2.push(s);
+                    o
+                }
+            };
             acc.0.add(&o);
             if keep {
                 acc.1.push(o);
             }
         };
-        let stopped = self.drive(range, progress, stop, &init, &each, |first, (s, outs)| {
-            stats.merge(&s);
-            if let Some(sink) = rows.as_deref_mut() {
-                sink.accept(first, &outs)?;
-            }
-            Ok(())
-        })?;
+        let stopped = self.drive(
+            range,
+            progress,
+            stop,
+            &init,
+            &each,
+            |first, (s, outs, ss)| {
+                stats.merge(&s);
+                if let Some(sink) = rows.as_deref_mut() {
+                    sink.accept(first, &outs)?;
+                }
+                if let Some((_, sink)) = series.as_mut() {
+                    sink.accept(first, &ss)?;
+                }
+                Ok(())
+            },
+        )?;
         Ok(match stopped {
             Some(runs_done) => Finish::Interrupted { runs_done },
             None => Finish::Complete(stats),
@@ -198,4 +238,11 @@ impl Replicator {
 /// Plays one run alone (for replay and tests).
 pub fn replay(theatre: &Arc<Theatre>, seed: u64, run: u64, log: bool) -> Outcome {
     Sim::new(Arc::clone(theatre)).run(seed, run, log)
+}
+
+/// Plays one run alone and samples its time series (for `trace --series`).
+pub fn replay_series(theatre: &Arc<Theatre>, seed: u64, run: u64, every: Every) -> Series {
+    Sim::new(Arc::clone(theatre))
+        .run_series(seed, run, false, every)
+        .1
 }

@@ -54,7 +54,7 @@ pub fn apply_scheduled_events<'w, 's>(
         if ev.tick > clock.tick {
             break;
         }
-        let index = cursor.0 as u32;
+        let index = ev.number - 1;
         cursor.0 += 1;
         // Events change forces' components behind the table's back.
         table.stale = true;

@@ -30,6 +30,7 @@ pub mod params;
 pub mod relation;
 pub mod rng;
 pub mod scenario;
+pub mod series;
 pub mod site;
 pub mod spatial;
 #[cfg(test)]
@@ -42,6 +43,7 @@ pub mod prelude {
     pub use crate::metrics::{LogEvent, Outcome, PairOutcome, Severity};
     pub use crate::params::{CombatMode, ModelParams};
     pub use crate::scenario::{RawScenario, Scenario};
+    pub use crate::series::{Every, Series};
     pub use crate::theatre::Theatre;
     pub use crate::world::Sim;
 }

@@ -224,7 +224,7 @@ pub enum LogEvent {
     Scheduled {
         /// Time, hours.
         hours: f64,
-        /// Index into the scenario's sorted events.
+        /// 0-based position of the event in the file.
         index: u32,
     },
 }

@@ -42,6 +42,7 @@ use crate::neighbours::{Neighbours, index_forces};
 use crate::relation::RelationMatrix;
 use crate::rng::ChaChaStreams;
 use crate::scenario::Circle;
+use crate::series::{Every, Series};
 use crate::site::{Competition, Control, SiteIndex, SiteQuery, SiteScratch, update_sites};
 use crate::theatre::{Theatre, TheatreRes};
 
@@ -377,5 +378,31 @@ impl Sim {
     pub fn run(&mut self, seed: u64, run: u64, log: bool) -> Outcome {
         self.reset(seed, run, log);
         self.finish()
+    }
+
+    /// Plays run `run` of master seed `seed` like [`Sim::run`], and samples
+    /// its state at the start and at the instants of `every` (the
+    /// [`series`](crate::series) module). The ticks are played in batches
+    /// between the instants, so the outcome is that of [`Sim::run`], bit for
+    /// bit.
+    pub fn run_series(
+        &mut self,
+        seed: u64,
+        run: u64,
+        log: bool,
+        every: Every,
+    ) -> (Outcome, Series) {
+        self.reset(seed, run, log);
+        let th = Arc::clone(&self.theatre);
+        let s = &th.scenario;
+        let mut series = Series::new(&th, every);
+        series.sample(&th, &mut self.world);
+        let mut done = 0;
+        for k in every.ticks(s.tick_hours, s.horizon_hours, s.ticks) {
+            self.play(k - done);
+            done = k;
+            series.sample(&th, &mut self.world);
+        }
+        (self.finish(), series)
     }
 }

@@ -69,6 +69,7 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     for f in files {
         match load(Some(f), &[]) {
             Ok(l) => {
+                eprint!("{}", crate::load::warnings(&l));
                 // A closed pipe must not hide the verdict on later files.
                 if let Err(e) = stdout.write_all(summary(&l).as_bytes())
                     && e.kind() != std::io::ErrorKind::BrokenPipe

@@ -53,6 +53,11 @@ fn load_ab(args: &CompareArgs) -> anyhow::Result<(Loaded, Loaded)> {
     set_b.extend(args.set_b.iter().cloned());
     let b = load(args.b.as_deref().or(args.a.as_deref()), &set_b)
         .map_err(|e| anyhow::anyhow!("scenario B: {e}"))?;
+    for (arm, l) in [("A", &a), ("B", &b)] {
+        for w in crate::load::warnings(l).lines() {
+            eprintln!("{w} (scenario {arm})");
+        }
+    }
     Ok((a, b))
 }
 

@@ -7,16 +7,18 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
+use frontline_sim::series::Every;
 use frontline_sim::theatre::Theatre;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::interrupt::{STOP, install_ctrlc};
-use crate::load::load;
+use crate::load::{load, warnings};
 use crate::output::{OutFormat, check_writable, emit, emit_to};
 use crate::overrides::Override;
 use crate::replicate::{Finish, MAX_RUNS, Replicator, default_threads};
 use crate::result::{ResultDoc, csv, table};
 use crate::rows::RowsCsv;
+use crate::series::{EveryArg, SeriesCsv};
 use crate::shard::{PartialDoc, Shard};
 use crate::stats::Stats;
 
@@ -49,6 +51,15 @@ pub struct RunArgs {
     /// Write one CSV row per run to this file.
     #[arg(long, value_name = "FILE")]
     pub rows: Option<PathBuf>,
+    /// Write the time series of every run to this file: tidy CSV, one row
+    /// per run, instant, entity and variable (about 50 bytes a row: see
+    /// docs/cli/run.md for sizes).
+    #[arg(long, value_name = "FILE")]
+    pub series: Option<PathBuf>,
+    /// Sample the series at the end of every day (default) or after every
+    /// tick.
+    #[arg(long, value_enum, value_name = "WHEN", requires = "series")]
+    pub every: Option<EveryArg>,
     /// Keep running in batches until every headline interval (P(incident),
     /// P(clash), P(engagement) of every pair) has a half-width of at most W,
     /// in (0, 0.5); --runs is the first batch.
@@ -127,7 +138,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(p) = &args.out {
         check_writable(p, "--out")?;
     }
+    if let Some(p) = &args.series {
+        check_writable(p, "--series")?;
+    }
     let loaded = load(args.scenario.as_deref(), &args.set)?;
+    if !args.quiet {
+        eprint!("{}", warnings(&loaded));
+    }
     let overrides: Vec<String> = args
         .set
         .iter()
@@ -142,12 +159,27 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         Some(p) => Some(RowsCsv::create(p, &theatre)?),
         None => None,
     };
+    let every: Every = args.every.unwrap_or(EveryArg::Day).into();
+    let mut series = match &args.series {
+        Some(p) => Some(SeriesCsv::create(p, &theatre, &loaded.hash, args.seed)?),
+        None => None,
+    };
     if let Some(shard) = args.shard {
         let range = shard.range(args.runs);
         let sink = rows
             .as_mut()
             .map(|r| r as &mut dyn crate::replicate::RunSink);
-        let stats = match rep.run(args.seed, range.clone(), sink, &|_| {}, &STOP)? {
+        let series_sink = series
+            .as_mut()
+            .map(|s| (every, s as &mut dyn crate::replicate::SeriesSink));
+        let stats = match rep.run_with(
+            args.seed,
+            range.clone(),
+            sink,
+            series_sink,
+            &|_| {},
+            &STOP,
+        )? {
             Finish::Complete(s) => s,
             Finish::Interrupted { runs_done } => {
                 eprintln!(
@@ -170,6 +202,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         if let Some(r) = rows {
             r.finish().context("writing --rows")?;
         }
+        if let Some(s) = series {
+            s.finish().context("writing --series")?;
+        }
         emit_to(args.out.as_deref(), &text)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -183,7 +218,17 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         let sink = rows
             .as_mut()
             .map(|r| r as &mut dyn crate::replicate::RunSink);
-        match rep.run(args.seed, start..target, sink, &progress, &STOP)? {
+        let series_sink = series
+            .as_mut()
+            .map(|s| (every, s as &mut dyn crate::replicate::SeriesSink));
+        match rep.run_with(
+            args.seed,
+            start..target,
+            sink,
+            series_sink,
+            &progress,
+            &STOP,
+        )? {
             Finish::Complete(s) => stats.merge(&s),
             Finish::Interrupted { runs_done } => {
                 pb.abandon();
@@ -239,6 +284,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     if let Some(r) = rows {
         r.finish().context("writing --rows")?;
+    }
+    if let Some(s) = series {
+        s.finish().context("writing --series")?;
     }
     if let Some(dir) = &args.report {
         for f in crate::report::write_all(dir, &doc, &theatre)? {

@@ -84,6 +84,9 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<ExitCode> {
             .collect::<anyhow::Result<_>>()?;
         let loaded = load(args.scenario.as_deref(), &overrides)
             .with_context(|| format!("point {} of the sweep", k + 1))?;
+        for w in crate::load::warnings(&loaded).lines() {
+            eprintln!("{w} (point {} of the sweep)", k + 1);
+        }
         theatres.push(Arc::new(Theatre::new(loaded.scenario)));
     }
     install_ctrlc();

@@ -12,6 +12,7 @@ use frontline_sim::theatre::Theatre;
 
 use crate::output::emit;
 use crate::overrides::Override;
+use crate::series::{EveryArg, HEADER, Names};
 use crate::timeline::{Kind, TraceEvent, jsonl, text, trace_events};
 
 /// Output formats of a trace.
@@ -21,6 +22,8 @@ pub enum TraceFormat {
     Text,
     /// One JSON object per line.
     Jsonl,
+    /// Tidy CSV (with --series only).
+    Csv,
 }
 
 /// Arguments of `frontline trace`.
@@ -37,9 +40,19 @@ pub struct TraceArgs {
     /// Override a scenario value (as for `run`).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Override>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
-    pub format: TraceFormat,
+    /// Output format (default: text; with --series, csv).
+    #[arg(long, value_enum)]
+    pub format: Option<TraceFormat>,
+    /// Print the run's time series instead of its events: strengths of
+    /// every force and faction, owners of sites, stances of pairs, at the
+    /// start and the end of every day (or --every tick), as tidy CSV or
+    /// JSON lines.
+    #[arg(long, conflicts_with_all = ["pair", "faction", "kind", "from_day", "to_day"])]
+    pub series: bool,
+    /// With --series: sample at the end of every day (default) or after
+    /// every tick.
+    #[arg(long, value_enum, value_name = "WHEN", requires = "series")]
+    pub every: Option<EveryArg>,
     /// Only events of this faction pair, `A:B` (either order).
     #[arg(long, value_name = "A:B")]
     pub pair: Option<String>,
@@ -55,6 +68,14 @@ pub struct TraceArgs {
     /// Only events before this day.
     #[arg(long, value_name = "DAY", allow_negative_numbers = true)]
     pub to_day: Option<f64>,
+}
+
+/// Exits with a usage error (exit 2), as clap does.
+fn usage_error(message: &str) -> ! {
+    TraceArgs::augment_args(clap::Command::new("trace"))
+        .bin_name("frontline trace")
+        .error(clap::error::ErrorKind::ArgumentConflict, message)
+        .exit()
 }
 
 /// Keeps the events that pass the filters.
@@ -86,15 +107,34 @@ pub fn filter(events: Vec<TraceEvent>, args: &TraceArgs) -> anyhow::Result<Vec<T
 /// `frontline trace`.
 pub fn trace(args: TraceArgs) -> anyhow::Result<std::process::ExitCode> {
     let loaded = crate::load::load(args.scenario.as_deref(), &args.set)?;
+    eprint!("{}", crate::load::warnings(&loaded));
     let th = Arc::new(Theatre::new(loaded.scenario.clone()));
+    if args.series {
+        let every = args.every.unwrap_or(EveryArg::Day).into();
+        let series = crate::replicate::replay_series(&th, args.seed, args.run, every);
+        let names = Names::new(&th, &loaded.hash);
+        let mut out = String::new();
+        match args.format.unwrap_or(TraceFormat::Csv) {
+            TraceFormat::Csv => {
+                out.push_str(HEADER);
+                out.push('\n');
+                names.csv(args.seed, args.run, &series, &mut out);
+            }
+            TraceFormat::Jsonl => names.jsonl(args.seed, args.run, &series, &mut out),
+            TraceFormat::Text => usage_error("--series prints `csv` or `jsonl`, not `text`"),
+        }
+        emit(&out)?;
+        return Ok(std::process::ExitCode::SUCCESS);
+    }
     let outcome = crate::replicate::replay(&th, args.seed, args.run, true);
     let events = filter(
         trace_events(&th, outcome.log.as_deref().unwrap_or(&[])),
         &args,
     )?;
-    let out = match args.format {
+    let out = match args.format.unwrap_or(TraceFormat::Text) {
         TraceFormat::Text => text(&th, &events, args.seed, args.run),
         TraceFormat::Jsonl => jsonl(&events),
+        TraceFormat::Csv => usage_error("--format csv is for --series"),
     };
     emit(&out)?;
     Ok(std::process::ExitCode::SUCCESS)

@@ -59,8 +59,12 @@ pub struct Scenario {
     pub segments: Vec<SegmentSpec>,
     /// Zones, in file order.
     pub zones: Vec<ZoneSpec>,
-    /// Scheduled events, by tick (file order among equal ticks).
+    /// Scheduled events, by tick (file order among equal ticks), without
+    /// those that could never apply (see `warnings`).
     pub events: Vec<EventSpec>,
+    /// What validation left out, with why: events at or after the horizon
+    /// (or inside a last tick that ends at it), which a run ignores.
+    pub warnings: Vec<ValidationError>,
 }
 
 impl Scenario {
@@ -418,6 +422,8 @@ pub struct ZoneSpec {
 /// A scheduled event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventSpec {
+    /// 1-based position in the file (as in `--set event.N.…`).
+    pub number: u32,
     /// Tick at whose start it applies: ⌈hours / tick⌉; for a reinforcement
     /// over a window, the tick that contains its start, ⌊hours / tick⌋.
     pub tick: u32,

@@ -2,8 +2,12 @@
 //! the fields that its kind takes; the truce windows of relations and of
 //! `truce` events.
 //!
-//! An event takes effect at the first tick boundary at or after its time,
-//! so it must fall before the horizon and before the start of the last tick.
+//! An event takes effect at the first tick boundary at or after its time.
+//! One that falls at or after the horizon, or (unless it is a reinforcement
+//! over a window) inside the last tick, could never apply: it is checked
+//! like any other, then left out of the scenario with a warning, so that a
+//! sweep over `scenario.horizon_days` can shorten a scenario whose events
+//! reach further.
 //! Each kind has its required fields; a field of another kind is an error,
 //! not silently ignored. Events are sorted by tick, stably, so that events
 //! of one tick apply in file order.
@@ -35,13 +39,17 @@ impl Checker {
                 self.err(&e, "hour", "must be below 24 (use the next day)");
             }
             let hours = ev.day * 24.0 + ev.hour;
+            let mut ignored = false;
             if day_ok && hour_ok && ticks > 0 && hours >= self.horizon_hours {
-                self.err(
+                ignored = true;
+                self.warn(
                     &e,
                     "day",
                     format!(
-                        "falls at hour {hours}, after the horizon ({} hours)",
-                        self.horizon_hours
+                        "{} (hour {hours} from the start) is at or after the horizon (day {}); \
+                         the event is ignored",
+                        ev.day,
+                        self.horizon_hours / 24.0
                     ),
                 );
             }
@@ -65,12 +73,13 @@ impl Checker {
                 && hours < self.horizon_hours
                 && tick >= ticks
             {
-                self.err(
+                ignored = true;
+                self.warn(
                     &e,
                     "day",
                     format!(
                         "falls at hour {hours}, inside the last tick (from hour {}); events take \
-                         effect at the next tick boundary, which is the horizon, so it would never apply",
+                         effect at the next tick boundary, which is the horizon, so the event is ignored",
                         (ticks - 1) as f64 * tick_hours
                     ),
                 );
@@ -86,8 +95,11 @@ impl Checker {
                     );
                 }
             }
-            if let Some(action) = action {
+            if let Some(action) = action
+                && !ignored
+            {
                 out.push(EventSpec {
+                    number: i as u32 + 1,
                     tick,
                     hours,
                     action,
@@ -276,10 +288,10 @@ fn foreign_fields(ev: &RawEvent) -> Vec<(&'static str, bool)> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::errors;
+    use super::super::{errors, warnings};
 
     #[test]
-    fn an_event_that_could_only_apply_at_the_horizon_is_refused() {
+    fn an_event_that_could_only_apply_at_the_horizon_is_ignored_with_a_warning() {
         let event = |hour: f64| {
             let (day, hour) = ((hour / 24.0f64).floor(), hour % 24.0);
             format!(
@@ -288,11 +300,29 @@ mod tests {
         };
         // 10 ticks of 5 h cover [0, 48): the last tick is [45, 48).
         let days = 2.0;
-        assert_eq!(errors(days, 5.0, &event(45.0)), "");
-        let e = errors(days, 5.0, &event(46.0));
-        assert!(e.contains("inside the last tick (from hour 45)"), "{e}");
-        let e = errors(days, 5.0, &event(47.5));
-        assert!(e.contains("would never apply"), "{e}");
+        assert_eq!(warnings(days, 5.0, &event(45.0)), (String::new(), 1));
+        let (w, kept) = warnings(days, 5.0, &event(46.0));
+        assert!(w.contains("inside the last tick (from hour 45)"), "{w}");
+        assert_eq!(kept, 0);
+        let (w, kept) = warnings(days, 5.0, &event(47.5));
+        assert!(w.contains("the event is ignored"), "{w}");
+        assert_eq!(kept, 0);
+        // At or after the horizon: ignored, the others kept, numbered as
+        // in the file.
+        let body = format!("{}{}{}", event(50.0), event(3.0), event(48.0));
+        let (w, kept) = warnings(days, 5.0, &body);
+        assert_eq!(
+            w,
+            "event #1 (stance): `day` 2 (hour 50 from the start) is at or after the horizon \
+             (day 2); the event is ignored\n\
+             event #3 (stance): `day` 2 (hour 48 from the start) is at or after the horizon \
+             (day 2); the event is ignored"
+        );
+        assert_eq!(kept, 1);
+        // An ignored event is still checked.
+        let bad = event(50.0).replace("\"neutral\"", "\"neutral\"\nforce = \"f\"");
+        let e = errors(days, 5.0, &bad);
+        assert!(e.contains("`force` does not apply"), "{e}");
     }
 
     #[test]
@@ -310,8 +340,9 @@ mod tests {
         assert_eq!(errors(2.0, 5.0, &event(40.0, "over_hours = 100\n")), "");
         // Inside the short last tick: a window starts at once.
         assert_eq!(errors(2.0, 5.0, &event(46.0, "over_hours = 1\n")), "");
-        let e = errors(2.0, 5.0, &event(46.0, ""));
-        assert!(e.contains("would never apply"), "{e}");
+        let (w, kept) = warnings(2.0, 5.0, &event(46.0, ""));
+        assert!(w.contains("the event is ignored"), "{w}");
+        assert_eq!(kept, 0);
         for (over, msg) in [
             (
                 "-6",

@@ -101,6 +101,8 @@ impl TryFrom<&RawScenario> for Scenario {
 #[derive(Default)]
 struct Checker {
     errors: Vec<ValidationError>,
+    /// What is valid but left out (an event after the horizon).
+    warnings: Vec<ValidationError>,
     /// The projection's centre; `None` when `origin` is invalid.
     origin: Option<LatLon>,
     /// The theatre's radius, km.
@@ -110,6 +112,16 @@ struct Checker {
 }
 
 impl Checker {
+    /// Records a warning: the file is valid, but something in it is left
+    /// out of the scenario.
+    fn warn(&mut self, entity: &str, field: &str, message: impl Into<String>) {
+        self.warnings.push(ValidationError {
+            entity: entity.to_string(),
+            field: field.to_string(),
+            message: message.into(),
+        });
+    }
+
     /// Records an error.
     fn err(&mut self, entity: &str, field: &str, message: impl Into<String>) {
         self.errors.push(ValidationError {
@@ -167,6 +179,7 @@ impl Checker {
             segments,
             zones,
             events,
+            warnings: std::mem::take(&mut self.warnings),
         })
     }
 }
@@ -196,4 +209,19 @@ id = "b"
         Ok(_) => String::new(),
         Err(e) => e.to_string(),
     }
+}
+
+/// The warnings of the scenario of [`errors`], one a line, and how many
+/// events it kept; panics when it is invalid.
+#[cfg(test)]
+fn warnings(days: f64, tick: f64, body: &str) -> (String, usize) {
+    let text = format!(
+        "[scenario]\nname = \"t\"\nstart_date = \"2017-06-13\"\nhorizon_days = {days}\n\
+         tick_hours = {tick}\norigin = {{ lat = 35.95, lon = 39.017 }}\n\
+         [[faction]]\nid = \"a\"\n[[faction]]\nid = \"b\"\n{body}\n"
+    );
+    let raw: RawScenario = toml::from_str(&text).unwrap();
+    let s = Scenario::try_from(raw).expect("valid");
+    let w: Vec<String> = s.warnings.iter().map(|w| w.to_string()).collect();
+    (w.join("\n"), s.events.len())
 }
