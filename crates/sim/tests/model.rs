@@ -7,7 +7,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{Fixture, Z, outcomes, scenario, theatre};
+use common::{Fixture, Z, duel, outcomes, scenario, square_law, theatre};
 use frontline_fixtures::{Force, Relation, Site};
 use frontline_sim::force::{
     Allegiance, Arms, ForceIndex, ForceTable, Morale, Orders, Position, Strength,
@@ -18,37 +18,6 @@ use frontline_sim::scenario::Stance;
 
 /// What a case of a table-driven test changes in a scenario or an entry.
 type Edit<T> = fn(T) -> T;
-
-/// Two hostile forces 1 km apart that fight to the last, with the combat
-/// of `mode`.
-fn duel(mode: &str, days: f64, tick: f64) -> Fixture {
-    scenario(days, tick)
-        .model("combat", "mode", mode)
-        .factions(["red", "blue"])
-        .relation(["red", "blue"], "hostile", |r| r)
-        .force("a", "red", (0.0, 0.0), |f| {
-            f.strength(1000)
-                .lethality(0.01)
-                .weapon_range_km(5)
-                .break_point(0)
-        })
-        .force("b", "blue", (1.0, 0.0), |f| {
-            f.strength(800)
-                .lethality(0.02)
-                .weapon_range_km(5)
-                .break_point(0)
-        })
-}
-
-/// Closed-form square law: dA/dt = −β B, dB/dt = −α A.
-fn square_law(t: f64) -> (f64, f64) {
-    let (a0, b0, alpha, beta) = (1000.0f64, 800.0f64, 0.01f64, 0.02f64);
-    let w = (alpha * beta).sqrt();
-    (
-        a0 * (w * t).cosh() - (beta / alpha).sqrt() * b0 * (w * t).sinh(),
-        b0 * (w * t).cosh() - (alpha / beta).sqrt() * a0 * (w * t).sinh(),
-    )
-}
 
 fn strengths(sim: &mut Sim) -> (f64, f64) {
     let w = sim.world_mut();

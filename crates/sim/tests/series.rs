@@ -6,44 +6,13 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{Fixture, scenario, theatre};
+use common::{duel, scenario, square_law, theatre};
 use frontline_sim::prelude::*;
-
-/// Two hostile forces 1 km apart that fight to the last, in mean-field
-/// combat (as in tests/model.rs).
-fn duel(days: f64, tick: f64) -> Fixture {
-    scenario(days, tick)
-        .model("combat", "mode", "mean_field")
-        .factions(["red", "blue"])
-        .relation(["red", "blue"], "hostile", |r| r)
-        .force("a", "red", (0.0, 0.0), |f| {
-            f.strength(1000)
-                .lethality(0.01)
-                .weapon_range_km(5)
-                .break_point(0)
-        })
-        .force("b", "blue", (1.0, 0.0), |f| {
-            f.strength(800)
-                .lethality(0.02)
-                .weapon_range_km(5)
-                .break_point(0)
-        })
-}
-
-/// Closed-form square law: dA/dt = −β B, dB/dt = −α A (docs/model.md §5).
-fn square_law(t: f64) -> (f64, f64) {
-    let (a0, b0, alpha, beta) = (1000.0f64, 800.0f64, 0.01f64, 0.02f64);
-    let w = (alpha * beta).sqrt();
-    (
-        a0 * (w * t).cosh() - (beta / alpha).sqrt() * b0 * (w * t).sinh(),
-        b0 * (w * t).cosh() - (alpha / beta).sqrt() * a0 * (w * t).sinh(),
-    )
-}
 
 #[test]
 fn the_daily_series_of_a_mean_field_duel_is_the_square_law() {
     // A is wiped out after about 98 hours: three days stay clear of it.
-    let th = theatre(&duel(3.0, 1.0));
+    let th = theatre(&duel("mean_field", 3.0, 1.0));
     for every in [Every::Day, Every::Tick] {
         let (_, series) = Sim::new(Arc::clone(&th)).run_series(1, 0, false, every);
         let expect = match every {

@@ -30,3 +30,35 @@ pub fn outcomes(th: &Arc<Theatre>, seed: u64, runs: u64) -> Vec<Outcome> {
 
 /// z-score bound used by the statistical tests: 5 σ (two-sided p ≈ 6e-7).
 pub const Z: f64 = 5.0;
+
+/// Two hostile forces 1 km apart that fight to the last, with the combat
+/// of `mode`.
+pub fn duel(mode: &str, days: f64, tick: f64) -> Fixture {
+    scenario(days, tick)
+        .model("combat", "mode", mode)
+        .factions(["red", "blue"])
+        .relation(["red", "blue"], "hostile", |r| r)
+        .force("a", "red", (0.0, 0.0), |f| {
+            f.strength(1000)
+                .lethality(0.01)
+                .weapon_range_km(5)
+                .break_point(0)
+        })
+        .force("b", "blue", (1.0, 0.0), |f| {
+            f.strength(800)
+                .lethality(0.02)
+                .weapon_range_km(5)
+                .break_point(0)
+        })
+}
+
+/// Closed-form square law of [`duel`]: dA/dt = −β B, dB/dt = −α A
+/// (docs/model.md §5).
+pub fn square_law(t: f64) -> (f64, f64) {
+    let (a0, b0, alpha, beta) = (1000.0f64, 800.0f64, 0.01f64, 0.02f64);
+    let w = (alpha * beta).sqrt();
+    (
+        a0 * (w * t).cosh() - (beta / alpha).sqrt() * b0 * (w * t).sinh(),
+        b0 * (w * t).cosh() - (alpha / beta).sqrt() * a0 * (w * t).sinh(),
+    )
+}
